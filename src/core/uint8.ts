@@ -1,0 +1,44 @@
+/**
+ * `toUint8`: any image to 8 bits for display or PNG, the way OpenCV would saturate it.
+ */
+import type { Image, Uint8Map, Uint8Options } from './types.js';
+import { saturate } from './rounding.js';
+import { checkImage, oneOf, optionsObject } from './validate.js';
+
+const MAPS: readonly Uint8Map[] = ['clamp', 'abs', 'normalize'];
+
+/**
+ * Maps values to 0..255 and returns a Uint8Array image with the same size and channels.
+ * - `"clamp"` (default): round half to even, then clip (OpenCV's saturate_cast).
+ * - `"abs"`: |v|, then as clamp (OpenCV's convertScaleAbs), for signed filter responses.
+ * - `"normalize"`: stretch the image's finite min..max (all channels together) to 0..255; a
+ *   constant image gives 0. NaN maps to 0 in every mode; ±Infinity clip to 255 / 0.
+ * @example
+ * writePng('edges.png', toUint8(convolve2d(gray, kernels.sobelX), { map: 'abs' }));
+ */
+export function toUint8(image: Image, options?: Uint8Options): Image<Uint8Array> {
+  const img = checkImage(image);
+  const o = optionsObject(options, 'options', ['map']);
+  const map = o.map === undefined ? 'clamp' : oneOf(o.map, 'options.map', MAPS);
+  const src = img.data;
+  const n = src.length;
+  const dst = new Uint8Array(n);
+  if (map === 'clamp') {
+    for (let i = 0; i < n; i++) dst[i] = saturate(src[i], 255);
+  } else if (map === 'abs') {
+    for (let i = 0; i < n; i++) dst[i] = saturate(Math.abs(src[i]), 255);
+  } else {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      if (v < lo && v > -Infinity) lo = v;
+      if (v > hi && v < Infinity) hi = v;
+    }
+    // hi > lo fails for constant images and for images with no finite value: all 0 then.
+    if (hi > lo) {
+      const scale = 255 / (hi - lo);
+      for (let i = 0; i < n; i++) dst[i] = saturate((src[i] - lo) * scale, 255);
+    }
+  }
+  return { width: img.width, height: img.height, channels: img.channels, data: dst };
+}
