@@ -6,7 +6,6 @@
 //   colMap   i32[padW]  padded column -> source column, or -1 for the constant border
 //   plane    f32[padH * padW]  one channel, padded: P in the contract's formula
 //   kernel   f32[kH * kW]      K' (already rotated for convolution)
-//   acc      f32[outW]         one output row being summed
 //   dst      f32[outH * outW * channels]  the result, channels interleaved
 // Nothing is allocated here: addresses and sizes come in, and all checking is done in TS
 // beforehand (the release build has no asserts).
@@ -53,37 +52,93 @@ export function padPlaneF32(src: usize, srcW: i32, channels: i32, channel: i32, 
 }
 
 // out[i, j] = Σ_{m,n} K'[m, n] · P[i·sy + m·dy, j·sx + n·dx]  (the contract's formula on the padded plane).
-// Loop order: for each output row, add one kernel tap at a time across the whole row into `acc`.
-// The inner loop is then a scaled add of a (strided) plane row, with no bounds logic, and each
-// output still sums its taps in row-major kernel order, like the reference.
+//
+// Every output sums its taps in row-major kernel order starting from 0, with a separate multiply
+// and add (no fused multiply-add), in every path below: so the SIMD blocks, the 4-wide tail and
+// the scalar tail give bit-identical results, and results do not depend on where a block starts.
 export function convolvePlane(
   plane: usize, padW: i32,
   kernel: usize, kH: i32, kW: i32,
   dy: i32, dx: i32, sy: i32, sx: i32,
   outH: i32, outW: i32,
-  acc: usize, dst: usize, channels: i32, channel: i32,
+  dst: usize, channels: i32, channel: i32,
 ): void {
   const rowBytes = <usize>padW * 4;
-  const step = <usize>sx * 4;
+  const tapStep = <usize>dx * 4;
+  const rowStep = <usize>dy * rowBytes;
   const pixel = <usize>channels * 4;
   for (let i = 0; i < outH; i++) {
-    memory.fill(acc, 0, <usize>outW * 4);
-    for (let m = 0; m < kH; m++) {
-      const row = plane + <usize>(i * sy + m * dy) * rowBytes;
-      for (let n = 0; n < kW; n++) {
-        const k = load<f32>(kernel + (<usize>(m * kW + n) << 2));
-        let p = row + <usize>(n * dx) * 4;
-        for (let j = 0; j < outW; j++) {
-          const a = acc + (<usize>j << 2);
-          store<f32>(a, load<f32>(a) + k * load<f32>(p));
-          p += step;
+    const top = plane + <usize>(i * sy) * rowBytes;
+    const out = dst + (<usize>i * <usize>outW * <usize>channels + <usize>channel) * 4;
+    let j = 0;
+    if (sx == 1) {
+      // 16 outputs at a time in four f32x4 accumulators: each plane load feeds one output lane.
+      for (; j + 16 <= outW; j += 16) {
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let row = top + (<usize>j << 2);
+        let tap = kernel;
+        for (let m = 0; m < kH; m++) {
+          let p = row;
+          for (let n = 0; n < kW; n++) {
+            const k = v128.load32_splat(tap);
+            a0 = f32x4.add(a0, f32x4.mul(k, v128.load(p)));
+            a1 = f32x4.add(a1, f32x4.mul(k, v128.load(p, 16)));
+            a2 = f32x4.add(a2, f32x4.mul(k, v128.load(p, 32)));
+            a3 = f32x4.add(a3, f32x4.mul(k, v128.load(p, 48)));
+            p += tapStep;
+            tap += 4;
+          }
+          row += rowStep;
         }
+        storeBlock(out + <usize>j * pixel, pixel, a0);
+        storeBlock(out + <usize>(j + 4) * pixel, pixel, a1);
+        storeBlock(out + <usize>(j + 8) * pixel, pixel, a2);
+        storeBlock(out + <usize>(j + 12) * pixel, pixel, a3);
+      }
+      for (; j + 4 <= outW; j += 4) {
+        let a = f32x4.splat(0);
+        let row = top + (<usize>j << 2);
+        let tap = kernel;
+        for (let m = 0; m < kH; m++) {
+          let p = row;
+          for (let n = 0; n < kW; n++) {
+            a = f32x4.add(a, f32x4.mul(v128.load32_splat(tap), v128.load(p)));
+            p += tapStep;
+            tap += 4;
+          }
+          row += rowStep;
+        }
+        storeBlock(out + <usize>j * pixel, pixel, a);
       }
     }
-    let out = dst + (<usize>i * <usize>outW * <usize>channels + <usize>channel) * 4;
-    for (let j = 0; j < outW; j++) {
-      store<f32>(out, load<f32>(acc + (<usize>j << 2)));
-      out += pixel;
+    // The scalar path: the right edge when sx = 1, every output otherwise.
+    for (; j < outW; j++) {
+      let s: f32 = 0;
+      let row = top + (<usize>(j * sx) << 2);
+      let tap = kernel;
+      for (let m = 0; m < kH; m++) {
+        let p = row;
+        for (let n = 0; n < kW; n++) {
+          s += load<f32>(tap) * load<f32>(p);
+          p += tapStep;
+          tap += 4;
+        }
+        row += rowStep;
+      }
+      store<f32>(out + <usize>j * pixel, s);
     }
+  }
+}
+
+// Four consecutive outputs to an interleaved destination: one store when there is one channel.
+@inline
+function storeBlock(out: usize, pixel: usize, v: v128): void {
+  if (pixel == 4) {
+    v128.store(out, v);
+  } else {
+    store<f32>(out, f32x4.extract_lane(v, 0));
+    store<f32>(out + pixel, f32x4.extract_lane(v, 1));
+    store<f32>(out + pixel * 2, f32x4.extract_lane(v, 2));
+    store<f32>(out + pixel * 3, f32x4.extract_lane(v, 3));
   }
 }

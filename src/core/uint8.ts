@@ -36,8 +36,10 @@ export function toUint8(image: Image, options?: Uint8Options): Image<Uint8Array>
     }
     // hi > lo fails for constant images and for images with no finite value: all 0 then.
     if (hi > lo) {
-      const scale = 255 / (hi - lo);
-      for (let i = 0; i < n; i++) dst[i] = saturate((src[i] - lo) * scale, 255);
+      // Multiply before dividing: (v − lo) · 255 / range is exact at the ties that matter
+      // (127.5 for the midpoint), where (v − lo) · (255 / range) can land a hair below.
+      const range = hi - lo;
+      for (let i = 0; i < n; i++) dst[i] = saturate(((src[i] - lo) * 255) / range, 255);
     }
   }
   return { width: img.width, height: img.height, channels: img.channels, data: dst };

@@ -28,7 +28,7 @@ interface KernelExports {
   padPlaneU16: PadFn;
   padPlaneF32: PadFn;
   convolvePlane(plane: Ptr, padW: number, kernel: Ptr, kH: number, kW: number, dy: number, dx: number,
-    sy: number, sx: number, outH: number, outW: number, acc: Ptr, dst: Ptr, channels: number, channel: number): void;
+    sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number): void;
 }
 
 const PAGE = 65536;
@@ -127,7 +127,6 @@ export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolveP
   const colMapPtr = layout.take(padW * 4);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const planePtr = layout.take(padH * padW * 4);
-  const accPtr = layout.take(outW * 4);
   const dstPtr = layout.take(outH * outW * C * 4);
   reserve(k, layout.end, `A ${W}×${H}×${C} image padded to ${padW}×${padH}`);
 
@@ -142,7 +141,7 @@ export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolveP
   for (let c = 0; c < C; c++) {
     pad(srcPtr, W, C, c, rowMapPtr, padH, colMapPtr, padW, plan.cval, planePtr);
     k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, plan.dy, plan.dx, plan.sy, plan.sx,
-      outH, outW, accPtr, dstPtr, C, c);
+      outH, outW, dstPtr, C, c);
   }
   return new Float32Array(buffer, dstPtr, outH * outW * C).slice();
 }
