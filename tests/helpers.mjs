@@ -85,3 +85,62 @@ export async function assertRejects(fn, Class, pattern, label = String(pattern))
   assert.match(error.message, pattern, label);
   return error;
 }
+
+/**
+ * The contract's formula evaluated the way the WASM direct path evaluates it: float32 values,
+ * float32 kernel and cval, each tap a float32 multiply then a float32 add, taps in row-major
+ * order from 0. The direct path must match it bit for bit, wherever SIMD blocks start and end.
+ */
+export function float32Convolve(image, kernel, options = {}) {
+  const ref = referenceConvolve2d(image, kernel, options); // sizes and argument checks
+  const kh = kernel.length, kw = kernel[0].length;
+  const corr = options.mode === 'correlation';
+  const K = Float32Array.from(kernel.flat());
+  const taps = Float32Array.from(K, (_, i) => K[corr ? i : K.length - 1 - i]);
+  const fr = Math.fround;
+  const cval = fr(options.cval ?? 0);
+  const { width: W, height: H, channels: C, data } = image;
+  const [sy, sx] = pair(options.stride), [dy, dx] = pair(options.dilation);
+  const { top, left } = sides(options.padding, dy * (kh - 1), dx * (kw - 1));
+  const out = new Float32Array(ref.data.length);
+  for (let c = 0; c < C; c++) {
+    for (let i = 0; i < ref.height; i++) {
+      for (let j = 0; j < ref.width; j++) {
+        let s = 0;
+        for (let m = 0; m < kh; m++) {
+          for (let n = 0; n < kw; n++) {
+            const y = borderIndexFor(i * sy + m * dy - top, H, options.border);
+            const x = borderIndexFor(j * sx + n * dx - left, W, options.border);
+            const v = y < 0 || x < 0 ? cval : fr(data[(y * W + x) * C + c]);
+            s = fr(s + fr(taps[m * kw + n] * v));
+          }
+        }
+        out[(i * ref.width + j) * C + c] = s;
+      }
+    }
+  }
+  return { ...ref, data: out };
+}
+
+const pair = (v) => (v === undefined ? [1, 1] : Array.isArray(v) ? v : [v, v]);
+
+function sides(p, spanH, spanW) {
+  if (p === undefined || p === 'valid') return { top: 0, left: 0 };
+  if (p === 'full') return { top: spanH, left: spanW };
+  if (p === 'same') return { top: Math.floor(spanH / 2), left: Math.floor(spanW / 2) };
+  if (typeof p === 'number') return { top: p, left: p };
+  if (Array.isArray(p)) return { top: p[0], left: p[1] };
+  return { top: p.top ?? 0, left: p.left ?? 0 };
+}
+
+function borderIndexFor(p, n, border = 'constant') {
+  if (p >= 0 && p < n) return p;
+  const mod = (a, m) => ((a % m) + m) % m;
+  switch (border) {
+    case 'constant': return -1;
+    case 'edge': return p < 0 ? 0 : n - 1;
+    case 'wrap': return mod(p, n);
+    case 'symmetric': { const q = mod(p, 2 * n); return q < n ? q : 2 * n - 1 - q; }
+    default: { if (n === 1) return 0; const q = mod(p, 2 * n - 2); return q < n ? q : 2 * n - 2 - q; }
+  }
+}

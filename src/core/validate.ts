@@ -83,21 +83,26 @@ export interface KernelMatrix {
   data: Float64Array;
 }
 
+/** A kernel row: an array, or a typed array (rows of a Float32Array matrix are common). */
+function isRow(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+}
+
 /** Checks either kernel form and copies it into a `KernelMatrix`. */
 export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
   if (Array.isArray(value)) {
     const height = value.length;
     if (height === 0) throw rangeError(name, 'a non-empty array of rows', value);
     if (height > MAX_SIDE) throw rangeError(name, `at most ${MAX_SIDE} rows`, value);
-    const first = value[0];
-    if (!Array.isArray(first)) throw typeError(`${name}[0]`, 'an array of numbers', first);
+    const first: unknown = value[0];
+    if (!isRow(first)) throw typeError(`${name}[0]`, 'an array of numbers', first);
     const width = first.length;
     if (width === 0) throw rangeError(`${name}[0]`, 'a non-empty array of numbers', first);
     if (width > MAX_SIDE) throw rangeError(`${name}[0]`, `at most ${MAX_SIDE} numbers`, first);
     const data = new Float64Array(width * height);
     for (let y = 0; y < height; y++) {
       const row: unknown = value[y];
-      if (!Array.isArray(row)) throw typeError(`${name}[${y}]`, 'an array of numbers', row);
+      if (!isRow(row)) throw typeError(`${name}[${y}]`, 'an array of numbers', row);
       if (row.length !== width) throw rangeError(`${name}[${y}]`, `a row of length ${width} like ${name}[0]`, row);
       for (let x = 0; x < width; x++) data[y * width + x] = finiteNumber(row[x], `${name}[${y}][${x}]`);
     }
