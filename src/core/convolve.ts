@@ -22,6 +22,7 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const img = checkImage(image);
   const k = checkKernel(kernel);
   const plan = planConvolution(options, img.height, img.width, k.height, k.width);
-  const data = convolveWasm(img, k, plan);
+  const data = new Float32Array(plan.outH * plan.outW * img.channels);
+  convolveWasm(img, k, plan, data);
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
 }

@@ -5,16 +5,19 @@
  * with @assemblyscript/loader behind a memoised `init()`; in Node (and workers) a synchronous
  * instantiate on first use means `init()` is optional there.
  *
- * Memory: every call lays out its buffers from `heapBase()` upwards (see the memory map in
- * assembly/index.ts), grows memory once if it is too small, and keeps no state between calls,
- * so a throw at any point leaks nothing and memory only grows to the largest job seen.
+ * Memory: an image is processed in horizontal bands of output rows. For each band, the padded
+ * input rows it needs (its rows plus the kernel's reach, the "halo") are built in a float32
+ * plane, convolved, and the band's output is copied into the caller's result. So linear memory
+ * holds a few MB whatever the image size (a 20000² image works in a wasm32 module), bands stay
+ * cache-sized, and every output still sees exactly the pixels the formula names: banding changes
+ * no bits. Each call lays out its buffers from `heapBase()` upwards and keeps no state, so a throw
+ * at any point leaks nothing; memory only grows to the largest band seen.
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
-import type { ConvolvePlan } from './options.js';
-import type { Image } from './types.js';
 import { borderMap } from './border.js';
-import { orientedKernel } from './options.js';
+import { orientedKernel, type ConvolvePlan } from './options.js';
+import type { Image } from './types.js';
 import type { KernelMatrix } from './validate.js';
 
 type Ptr = number;
@@ -34,6 +37,11 @@ interface KernelExports {
 const PAGE = 65536;
 /** wasm32 addresses are 32-bit: 65536 pages of 64 KiB. */
 const MAX_MEMORY = 65536 * PAGE;
+/**
+ * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
+ * small enough to sit in a core's L2 cache.
+ */
+const BAND_BYTES = 1 << 20;
 
 let kernels: KernelExports | undefined;
 let loading: Promise<void> | undefined;
@@ -111,37 +119,94 @@ function padFunction(k: KernelExports, data: Image['data']): PadFn {
   return k.padPlaneU8;
 }
 
+/** Output rows per band, so that a band's padded input is about BAND_BYTES. */
+export function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number): number {
+  const spanH = plan.dy * (kH - 1);
+  const rowBytes = padW * 4 * Math.max(1, channels / 2);
+  const rows = Math.floor((BAND_BYTES / rowBytes - spanH) / plan.sy);
+  return Math.max(8, Math.min(plan.outH, rows));
+}
+
 /**
  * Runs a planned convolution of a checked image and kernel in WebAssembly.
- * Returns a fresh Float32Array (interleaved like the input) that the caller owns.
+ * Writes into `out` (length outH·outW·channels), which the caller owns.
  */
-export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan): Float32Array {
+export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array): void {
   const k = getKernels();
   const { width: W, height: H, channels: C, data } = image;
-  const padH = H + plan.top + plan.bottom, padW = W + plan.left + plan.right;
-  const { outH, outW } = plan;
+  const { outH, outW, sy, dy } = plan;
+  const padW = W + plan.left + plan.right;
+  const spanH = dy * (kernel.height - 1);
+  const band = bandRows(plan, padW, C, kernel.height);
+  const bandPadH = (band - 1) * sy + spanH + 1; // padded rows one band reads
+  const bytes = data.BYTES_PER_ELEMENT;
 
   const layout = new Layout(k.heapBase());
-  const srcPtr = layout.take(data.byteLength);
-  const rowMapPtr = layout.take(padH * 4);
   const colMapPtr = layout.take(padW * 4);
+  const rowMapPtr = layout.take(bandPadH * 4);
   const kernelPtr = layout.take(kernel.data.length * 4);
-  const planePtr = layout.take(padH * padW * 4);
-  const dstPtr = layout.take(outH * outW * C * 4);
-  reserve(k, layout.end, `A ${W}×${H}×${C} image padded to ${padW}×${padH}`);
+  const planePtr = layout.take(bandPadH * padW * 4);
+  // Multi-channel input is copied in raw, one source row per padded row, and de-interleaved in WASM.
+  const srcPtr = C === 1 ? 0 : layout.take(bandPadH * W * C * bytes);
+  const dstPtr = layout.take(band * outW * C * 4);
+  reserve(k, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
 
   // Views are made after growing: growth detaches the old ArrayBuffer.
   const buffer = k.memory.buffer;
-  new Uint8Array(buffer, srcPtr, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  new Int32Array(buffer, rowMapPtr, padH).set(borderMap(H, plan.top, plan.bottom, plan.border));
-  new Int32Array(buffer, colMapPtr, padW).set(borderMap(W, plan.left, plan.right, plan.border));
+  const colMap = borderMap(W, plan.left, plan.right, plan.border);
+  new Int32Array(buffer, colMapPtr, padW).set(colMap);
   new Float32Array(buffer, kernelPtr, kernel.data.length).set(orientedKernel(kernel.data, plan.correlation));
-
+  const rowMap = borderMap(H, plan.top, plan.bottom, plan.border);
+  const plane = new Float32Array(buffer, planePtr, bandPadH * padW);
+  const bandRowMap = new Int32Array(buffer, rowMapPtr, bandPadH);
+  const cval = Math.fround(plan.cval);
   const pad = padFunction(k, data);
-  for (let c = 0; c < C; c++) {
-    pad(srcPtr, W, C, c, rowMapPtr, padH, colMapPtr, padW, plan.cval, planePtr);
-    k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, plan.dy, plan.dx, plan.sy, plan.sx,
-      outH, outW, dstPtr, C, c);
+
+  for (let i0 = 0; i0 < outH; i0 += band) {
+    const rows = Math.min(band, outH - i0);
+    const first = i0 * sy; // first padded row this band reads
+    const count = (rows - 1) * sy + spanH + 1;
+    if (C === 1) {
+      fillPlaneRows(plane, data, W, rowMap, colMap, first, count, plan.left, cval);
+    } else {
+      const src = new Uint8Array(buffer, srcPtr, count * W * C * bytes);
+      const rowBytes = W * C * bytes;
+      const whole = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      for (let r = 0; r < count; r++) {
+        const from = rowMap[first + r];
+        bandRowMap[r] = from < 0 ? -1 : r;
+        if (from >= 0) src.set(whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      if (C !== 1) pad(srcPtr, W, C, c, rowMapPtr, count, colMapPtr, padW, cval, planePtr);
+      k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, dy, plan.dx, sy, plan.sx,
+        rows, outW, dstPtr, C, c);
+    }
+    out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
   }
-  return new Float32Array(buffer, dstPtr, outH * outW * C).slice();
+}
+
+/**
+ * Builds padded rows [first, first + count) of a one-channel image straight from the caller's
+ * array: a typed-array copy (with conversion to float32) for the image part of each row, the
+ * column map for the few border pixels, cval for constant rows.
+ */
+function fillPlaneRows(
+  plane: Float32Array, data: Image['data'], W: number, rowMap: Int32Array, colMap: Int32Array,
+  first: number, count: number, left: number, cval: number,
+): void {
+  const padW = colMap.length;
+  for (let r = 0; r < count; r++) {
+    const from = rowMap[first + r];
+    const o = r * padW;
+    if (from < 0) {
+      plane.fill(cval, o, o + padW);
+      continue;
+    }
+    const s = from * W;
+    plane.set(data.subarray(s, s + W), o + left);
+    for (let j = 0; j < left; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
+    for (let j = left + W; j < padW; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
+  }
 }
