@@ -46,4 +46,13 @@ as('bad arguments reject with the synchronous error classes, and later calls wor
   assert.equal(Array.from(out.data), Array.from(image.data, (v) => 2 * v));
 });
 
+as('options.out receives the result', async () => {
+  const image = randomImage(rng(15), 12, 7, 1, Float32Array);
+  const out = new Float32Array(12 * 7);
+  const result = await convolve2dAsync(image, kernels.laplacian, { padding: 'same', out });
+  assert.is(result.data, out);
+  assert.equal(Array.from(out), Array.from(convolve2d(image, kernels.laplacian, { padding: 'same' }).data));
+  await assertRejects(() => convolve2dAsync(image, kernels.laplacian, { out: new Float32Array(3) }), RangeError, /options\.out/);
+});
+
 as.run();

@@ -181,6 +181,51 @@ property('bit-identical to float32 evaluation in tap order, across SIMD block ed
   }
 });
 
+property('separable path equals the reference on rank-1 kernels, every option', () => {
+  const r = rng(2024);
+  for (let t = 0; t < 300; t++) {
+    const u = Array.from({ length: r.int(2, 6) }, () => r() * 4 - 2);
+    const v = Array.from({ length: r.int(2, 6) }, () => r() * 4 - 2);
+    const kernel = u.map((a) => v.map((b) => a * b));
+    const image = randomImage(r, r.int(1, 40), r.int(1, 12), r.int(1, 4), r.pick(PIXEL_TYPES));
+    const options = { ...randomOptions(r), method: r.pick(['separable', 'auto']) };
+    let got;
+    try {
+      got = convolve2d(image, kernel, options);
+    } catch (e) {
+      assert.match(e.message, /larger than the padded image/);
+      continue;
+    }
+    assertMatchesReference(got, image, kernel, options, `case ${t}`);
+  }
+  for (const name of ['sobelX', 'scharrY', 'prewittX']) {
+    const image = randomImage(r, 70, 20, 1, Uint8Array);
+    const a = convolve2d(image, kernels[name], { padding: 'same', method: 'separable' });
+    assertMatchesReference(a, image, kernels[name], { padding: 'same' }, name);
+  }
+  const g = kernels.gaussian(2.5);
+  const image = randomImage(r, 90, 61, 3, Float32Array);
+  assertMatchesReference(convolve2d(image, g, { padding: 'same', border: 'symmetric' }), image, g, { padding: 'same', border: 'symmetric' }, 'gaussian');
+});
+
+property('method "direct" is bit-identical to float32 evaluation even for rank-1 kernels', () => {
+  const r = rng(5);
+  const image = randomImage(r, 37, 9, 2, Float32Array);
+  const g = kernels.gaussian(1);
+  const options = { padding: 'same', border: 'reflect', method: 'direct' };
+  const got = convolve2d(image, g, options);
+  const want = float32Convolve(image, g, { padding: 'same', border: 'reflect' });
+  assert.ok(got.data.every((x, i) => Object.is(x, want.data[i])));
+});
+
+property('options.out receives the result', () => {
+  const image = randomImage(rng(8), 20, 10, 2, Uint16Array);
+  const out = new Float32Array(20 * 10 * 2).fill(NaN);
+  const result = convolve2d(image, kernels.sharpen, { padding: 'same', out });
+  assert.is(result.data, out);
+  assert.equal(Array.from(out), Array.from(convolve2d(image, kernels.sharpen, { padding: 'same' }).data));
+});
+
 property('typed-array kernel rows are accepted', () => {
   const image = randomImage(rng(4), 9, 5, 1, Float32Array);
   const rows = [Float32Array.from([1, 2, 3]), Float64Array.from([-1, 0.5, 2])];
@@ -237,6 +282,11 @@ const cases = [
   ['cval NaN', () => convolve2d(good(), K, { cval: NaN }), RangeError, /options\.cval/],
   ['cval -Infinity', () => convolve2d(good(), K, { cval: -Infinity }), RangeError, /options\.cval/],
   ['cval string', () => convolve2d(good(), K, { cval: '0' }), TypeError, /options\.cval/],
+  ['method bad', () => convolve2d(good(), K, { method: 'fast' }), RangeError, /options\.method/],
+  ['method separable on a rank-2 kernel', () => convolve2d(good(), K, { method: 'separable' }), RangeError, /not separable.*options\.method/],
+  ['out not Float32Array', () => convolve2d(good(), K, { out: new Float64Array(6) }), TypeError, /options\.out/],
+  ['out wrong length', () => convolve2d(good(), K, { out: new Float32Array(5) }), RangeError, /length 6.*options\.out/],
+  ['out overlaps the image', () => { const img = good(); convolve2d(img, K, { out: img.data.subarray(0, 6) }); }, RangeError, /overlap/],
   ['empty output', () => convolve2d(good(), [[1, 1, 1, 1, 1]], { padding: 'valid' }), RangeError, /larger than the padded image/],
   ['empty output from dilation', () => convolve2d(good(), K, { dilation: 4 }), RangeError, /dilated/],
 ];

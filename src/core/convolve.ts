@@ -1,7 +1,9 @@
 /**
  * `convolve2d`, the library's main function: check, plan, run in WebAssembly.
  */
+import { rangeError, typeError } from './errors.js';
 import { planConvolution } from './options.js';
+import { factorize } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from './types.js';
 import { checkImage, checkKernel } from './validate.js';
 import { convolveWasm } from './wasm.js';
@@ -22,7 +24,24 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const img = checkImage(image);
   const k = checkKernel(kernel);
   const plan = planConvolution(options, img.height, img.width, k.height, k.width);
-  const data = new Float32Array(plan.outH * plan.outW * img.channels);
-  convolveWasm(img, k, plan, data);
+  const length = plan.outH * plan.outW * img.channels;
+  const out: unknown = (options as { out?: unknown } | undefined)?.out;
+  const data = out === undefined ? new Float32Array(length) : checkOut(out, length, img);
+  const factors = plan.method === 'direct' ? undefined : factorize(k);
+  if (plan.method === 'separable' && !factors) {
+    throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
+  }
+  convolveWasm(img, k, plan, data, factors);
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
+}
+
+/** The caller's `options.out`, checked: a Float32Array of the output's length, apart from the input. */
+export function checkOut(out: unknown, length: number, image: Image): Float32Array {
+  if (!(out instanceof Float32Array)) throw typeError('options.out', 'a Float32Array', out);
+  if (out.length !== length) throw rangeError('options.out', `a Float32Array of length ${length} (outH × outW × channels)`, out);
+  const src = image.data;
+  const overlaps = out.buffer === src.buffer &&
+    out.byteOffset < src.byteOffset + src.byteLength && src.byteOffset < out.byteOffset + out.byteLength;
+  if (overlaps) throw rangeError('options.out', 'an array that does not overlap image.data', out);
+  return out;
 }

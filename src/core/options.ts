@@ -9,7 +9,9 @@ import { MAX_SIDE, finiteNumber, integer, isPlainObject, oneOf, optionsObject } 
 
 export const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 export const MODES = ['convolution', 'correlation'] as const;
-export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval'] as const;
+export const METHODS = ['auto', 'direct', 'separable'] as const;
+export type Method = (typeof METHODS)[number];
+export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval', 'method', 'out'] as const;
 
 /** Everything the kernels need to know, in integers. */
 export interface ConvolvePlan {
@@ -19,6 +21,7 @@ export interface ConvolvePlan {
   correlation: boolean;
   border: BorderMode;
   cval: number;
+  method: Method;
 }
 
 /** A number or a pair `[y, x]` of integers ≥ 1. */
@@ -78,6 +81,7 @@ export function planConvolution(
   const correlation = (o.mode === undefined ? 'convolution' : oneOf(o.mode, 'options.mode', MODES)) === 'correlation';
   const border = o.border === undefined ? 'constant' : oneOf(o.border, 'options.border', BORDERS);
   const cval = o.cval === undefined ? 0 : finiteNumber(o.cval, 'options.cval');
+  const method = o.method === undefined ? 'auto' : oneOf(o.method, 'options.method', METHODS);
   // The span of the dilated kernel minus one: how far the last tap reaches past the first.
   const spanH = dy * (kH - 1), spanW = dx * (kW - 1);
   const [top, bottom, left, right] = padding(o.padding, spanH, spanW);
@@ -93,10 +97,13 @@ export function planConvolution(
   }
   const outH = Math.floor((paddedH - spanH - 1) / sy) + 1;
   const outW = Math.floor((paddedW - spanW - 1) / sx) + 1;
-  return { top, bottom, left, right, sy, sx, dy, dx, outH, outW, correlation, border, cval };
+  return { top, bottom, left, right, sy, sx, dy, dx, outH, outW, correlation, border, cval, method };
 }
 
-/** K' as float32, row-major: the kernel rotated 180° for convolution, as given for correlation. */
+/**
+ * K' as float32, row-major: the kernel rotated 180° for convolution, as given for correlation.
+ * (A 1-D factor is oriented the same way: rot180 of u·vᵀ is reversed u times reversed v.)
+ */
 export function orientedKernel(data: Float64Array, correlation: boolean): Float32Array {
   const out = new Float32Array(data.length);
   const last = data.length - 1;

@@ -19,7 +19,12 @@ export interface PngInfo {
   interlace: number;
   /** Bytes from the signature up to and including the IEND chunk; anything after it is ignored. */
   byteLength: number;
+  /** The data of each IDAT chunk, in order, as views into the input: together, one zlib stream. */
+  idat: Uint8Array[];
 }
+
+/** The IHDR fields, as `checkPng` returns them and `inflatedLength` needs them. */
+export type PngHeader = Pick<PngInfo, 'width' | 'height' | 'bitDepth' | 'colorType' | 'interlace'>;
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const MAX_UINT31 = 0x7fffffff;
@@ -33,9 +38,20 @@ const DEPTHS: Record<number, readonly number[]> = {
   6: [8, 16],
 };
 
+/** Samples per pixel for each colour type. */
+const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** Adam7 passes as [x0, y0, dx, dy] (PNG spec section 8.2). */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+
 let crcTable: Uint32Array | undefined;
 
-/** CRC-32 (ISO 3309, polynomial 0xEDB88320) over `bytes[start, end)`, table built on first use. */
+/**
+ * CRC-32 (ISO 3309, polynomial 0xEDB88320) over `bytes[start, end)`, as PNG chunks carry it.
+ * The 1 KB table is built on first use.
+ * @example
+ * crc32(new TextEncoder().encode('123456789')); // 0xcbf43926, the standard check value
+ */
 export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
@@ -69,7 +85,7 @@ function typeName(bytes: Uint8Array, at: number): string {
 
 /** What the walk has seen so far; `checkChunkOrder` reads and updates it. */
 interface WalkState {
-  info?: Omit<PngInfo, 'byteLength'>;
+  info?: PngHeader;
   /** Entries in PLTE; 0 until it is seen. */
   paletteEntries: number;
   hasTransparency: boolean;
@@ -77,7 +93,7 @@ interface WalkState {
   idat: 'none' | 'open' | 'closed';
 }
 
-function parseHeader(bytes: Uint8Array, dataAt: number, length: number): Omit<PngInfo, 'byteLength'> {
+function parseHeader(bytes: Uint8Array, dataAt: number, length: number): PngHeader {
   if (length !== 13) throw invalid(`IHDR chunk has length ${length}, expected 13`);
   const width = readUint32(bytes, dataAt);
   const height = readUint32(bytes, dataAt + 4);
@@ -149,7 +165,8 @@ function checkChunkOrder(state: WalkState, type: string, bytes: Uint8Array, data
 /**
  * Checks the structure of a PNG file and returns its header and its length up to IEND.
  * Throws an `Error` whose message starts with `Invalid PNG: ` and says what is wrong.
- * Pixel data is not inflated, so a bad zlib stream is left for the decoder to find.
+ * Pixel data is not inflated: a decoder must still check that the zlib stream in `idat` is whole
+ * and inflates to exactly `inflatedLength(info)` bytes.
  * @example
  * const { width, height, byteLength } = checkPng(bytes);
  * const png = bytes.subarray(0, byteLength); // drops anything after IEND
@@ -159,6 +176,7 @@ export function checkPng(bytes: Uint8Array): PngInfo {
     throw invalid('bad signature (not a PNG file, or one damaged by a text-mode transfer)');
   }
   const state: WalkState = { paletteEntries: 0, hasTransparency: false, idat: 'none' };
+  const idat: Uint8Array[] = [];
   let at = SIGNATURE.length;
   for (;;) {
     // Chunk layout: length (4) | type (4) | data (length) | CRC of type + data (4).
@@ -174,7 +192,27 @@ export function checkPng(bytes: Uint8Array): PngInfo {
       throw invalid(`bad CRC in ${type} chunk`);
     }
     checkChunkOrder(state, type, bytes, dataAt, length);
+    if (type === 'IDAT') idat.push(bytes.subarray(dataAt, dataAt + length));
     at = end;
-    if (type === 'IEND') return { ...state.info!, byteLength: at };
+    if (type === 'IEND') return { ...state.info!, byteLength: at, idat };
   }
+}
+
+/**
+ * Bytes the inflated IDAT stream must hold: each row is a filter-type byte plus its packed samples,
+ * and an interlaced image stores its seven Adam7 passes one after another (empty passes take none).
+ * @example
+ * inflatedLength({ width: 3, height: 2, bitDepth: 1, colorType: 0, interlace: 0 }); // 2 × (1 + 1) = 4
+ */
+export function inflatedLength({ width, height, bitDepth, colorType, interlace }: PngHeader): number {
+  const bitsPerPixel = bitDepth * SAMPLES[colorType];
+  const rowBytes = (w: number) => 1 + Math.ceil((w * bitsPerPixel) / 8);
+  if (!interlace) return height * rowBytes(width);
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7) {
+    const w = Math.ceil((width - x0) / dx);
+    const h = Math.ceil((height - y0) / dy);
+    if (w > 0 && h > 0) total += h * rowBytes(w);
+  }
+  return total;
 }

@@ -58,6 +58,17 @@ export interface ConvolveOptions {
   border?: BorderMode;
   /** The fill value for `border: "constant"` (default 0). */
   cval?: number;
+  /**
+   * How to compute (default `"auto"`): `"direct"` sums every tap; `"separable"` runs a vertical
+   * then a horizontal 1-D pass and needs a rank-1 kernel (Gaussian, box, Sobel...); `"auto"`
+   * picks the faster one that applies. All give the definition's result to float32 rounding.
+   */
+  method?: 'auto' | 'direct' | 'separable';
+  /**
+   * A Float32Array of length outH·outW·channels to write the result into (and return as `data`),
+   * so batch jobs can reuse one buffer. It must not overlap `image.data`.
+   */
+  out?: Float32Array;
 }
 
 /** Options of `convolve2dAsync`: those of `convolve2d`. */

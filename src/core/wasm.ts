@@ -18,6 +18,7 @@ import { KERNELS_WASM_BASE64 } from './kernels-wasm.generated.js';
 import { borderMap } from './border.js';
 import { orientedKernel, type ConvolvePlan } from './options.js';
 import type { Image } from './types.js';
+import type { Factors } from './separable.js';
 import type { KernelMatrix } from './validate.js';
 
 type Ptr = number;
@@ -128,10 +129,16 @@ export function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH:
 }
 
 /**
- * Runs a planned convolution of a checked image and kernel in WebAssembly.
- * Writes into `out` (length outH·outW·channels), which the caller owns.
+ * Below this many taps a rank-1 kernel still goes the direct way: the second pass's extra trip
+ * through memory costs more than the taps it saves (measured with bench/core.mjs).
  */
-export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array): void {
+const SEPARABLE_MIN_TAPS = 9;
+
+/**
+ * Runs a planned convolution of a checked image and kernel in WebAssembly, in two 1-D passes
+ * when `factors` are given and it pays. Writes into `out` (length outH·outW·channels).
+ */
+export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array, factors?: Factors): void {
   const k = getKernels();
   const { width: W, height: H, channels: C, data } = image;
   const { outH, outW, sy, dy } = plan;
@@ -149,6 +156,12 @@ export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolveP
   // Multi-channel input is copied in raw, one source row per padded row, and de-interleaved in WASM.
   const srcPtr = C === 1 ? 0 : layout.take(bandPadH * W * C * bytes);
   const dstPtr = layout.take(band * outW * C * 4);
+  const twoPass = factors !== undefined && (plan.method === 'separable' ||
+    (kernel.width > 1 && kernel.height > 1 && kernel.data.length >= SEPARABLE_MIN_TAPS));
+  // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
+  const tmpPtr = twoPass ? layout.take(band * padW * 4) : 0;
+  const columnPtr = twoPass ? layout.take(kernel.height * 4) : 0;
+  const rowPtr = twoPass ? layout.take(kernel.width * 4) : 0;
   reserve(k, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
 
   // Views are made after growing: growth detaches the old ArrayBuffer.
@@ -156,6 +169,10 @@ export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolveP
   const colMap = borderMap(W, plan.left, plan.right, plan.border);
   new Int32Array(buffer, colMapPtr, padW).set(colMap);
   new Float32Array(buffer, kernelPtr, kernel.data.length).set(orientedKernel(kernel.data, plan.correlation));
+  if (twoPass) {
+    new Float32Array(buffer, columnPtr, kernel.height).set(orientedKernel(factors.column, plan.correlation));
+    new Float32Array(buffer, rowPtr, kernel.width).set(orientedKernel(factors.row, plan.correlation));
+  }
   const rowMap = borderMap(H, plan.top, plan.bottom, plan.border);
   const plane = new Float32Array(buffer, planePtr, bandPadH * padW);
   const bandRowMap = new Int32Array(buffer, rowMapPtr, bandPadH);
@@ -180,8 +197,15 @@ export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolveP
     }
     for (let c = 0; c < C; c++) {
       if (C !== 1) pad(srcPtr, W, C, c, rowMapPtr, count, colMapPtr, padW, cval, planePtr);
-      k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, dy, plan.dx, sy, plan.sx,
-        rows, outW, dstPtr, C, c);
+      if (twoPass) {
+        // The same kernel loop twice: a kH×1 kernel down the plane (every column, stride sy), then
+        // a 1×kW kernel along the result (stride sx).
+        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, dy, 1, sy, 1, rows, padW, tmpPtr, 1, 0);
+        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, rows, outW, dstPtr, C, c);
+      } else {
+        k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, dy, plan.dx, sy, plan.sx,
+          rows, outW, dstPtr, C, c);
+      }
     }
     out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
   }

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { planConvolution } from '../core/options.js';
 import type { ConvolveAsyncOptions, Image, Kernel } from '../core/types.js';
 import { checkImage, checkKernel } from '../core/validate.js';
+import { checkOut } from '../core/convolve.js';
 
 /** Message to the worker. */
 export interface AsyncRequest { id: number; image: Image; kernel: Kernel; options?: ConvolveAsyncOptions }
@@ -59,13 +60,19 @@ function getWorker(): Worker {
 export async function convolve2dAsync(image: Image, kernel: Kernel, options?: ConvolveAsyncOptions): Promise<Image<Float32Array>> {
   const img = checkImage(image);
   const k = checkKernel(kernel);
-  planConvolution(options, img.height, img.width, k.height, k.width);
+  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  // `out` stays here (a worker cannot write into the caller's array); the result is copied into it.
+  const { out, ...rest } = options ?? {};
+  if (out !== undefined) checkOut(out, plan.outH * plan.outW * img.channels, img);
   const w = getWorker();
   const id = nextId++;
   const result = new Promise<Image<Float32Array>>((resolve, reject) => pending.set(id, { resolve, reject }));
   w.ref();
   // A plain copy of the kernel: the caller's may be a frozen or exotic array-like.
   const kernelCopy = { width: k.width, height: k.height, data: k.data };
-  w.postMessage({ id, image: { width: img.width, height: img.height, channels: img.channels, data: img.data }, kernel: kernelCopy, options } satisfies AsyncRequest);
-  return result;
+  w.postMessage({ id, image: { width: img.width, height: img.height, channels: img.channels, data: img.data }, kernel: kernelCopy, options: rest } satisfies AsyncRequest);
+  if (out === undefined) return result;
+  const done = await result;
+  out.set(done.data);
+  return { ...done, data: out };
 }
