@@ -1,0 +1,194 @@
+/**
+ * PNG in and out for Node: decode and encode bytes with pngjs, read and write files.
+ *
+ * Every decode runs the platform-free structural check in `../core/png-check.ts` first, because
+ * pngjs alone accepts some malformed files (and reports others with misleading messages), then
+ * refuses oversized headers before inflating, then hands pngjs only the bytes up to IEND.
+ * Writes go to a temp file in the target's directory and are renamed into place, so a reader never
+ * sees a half-written PNG.
+ */
+import { constants as bufferConstants } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import pngjs from 'pngjs';
+import { checkPng, inflatedLength } from '../core/png-check.js';
+import { typeError } from '../core/errors.js';
+import { checkImage, integer, optionsObject } from '../core/validate.js';
+import type { Image } from '../core/types.js';
+
+/** Options of `decodePng` and `readPng`. */
+export interface DecodeOptions {
+  /**
+   * Largest width × height accepted (default 268402689 = 16383², as in sharp). `false` disables the
+   * limit; `true` means the default.
+   */
+  limitInputPixels?: number | boolean;
+}
+
+const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
+
+/** PNG colour type for each channel count: gray, gray + alpha, RGB, RGBA. */
+const COLOR_TYPES = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
+
+function pixelLimit(options: unknown): number {
+  const { limitInputPixels: limit } = optionsObject(options, 'options', ['limitInputPixels']);
+  if (limit === undefined || limit === true) return DEFAULT_PIXEL_LIMIT;
+  if (limit === false) return Infinity;
+  return integer(limit, 'options.limitInputPixels', 1);
+}
+
+/** A Uint8Array that owns exactly its bytes: pngjs may return views into Node's shared pool. */
+function ownBytes(buf: Uint8Array): Uint8Array {
+  return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength
+    ? new Uint8Array(buf.buffer, 0, buf.byteLength)
+    : new Uint8Array(buf);
+}
+
+function reason(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * Inflates the IDAT stream to check it is whole and exactly the right size. pngjs' sync reader
+ * cannot be trusted with this: for a non-interlaced image it returns uninitialised memory, without
+ * an error, when the stream is empty, cut short or not zlib at all.
+ */
+function checkPixelStream(idat: Uint8Array[], expected: number): void {
+  let length: number;
+  try {
+    // One byte of headroom tells "too much data" apart from "exactly enough".
+    length = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 }).length;
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`Invalid PNG: bad zlib data in IDAT (${reason(cause)})`, { cause });
+    }
+    length = Infinity;
+  }
+  if (length > expected) throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
+  if (length < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${length} bytes, expected ${expected}`);
+}
+
+function decode(bytes: Uint8Array, limit: number): Image<Uint8Array> {
+  const info = checkPng(bytes);
+  const { width, height } = info;
+  // Checked before inflating: a 100-byte file may claim 100000 × 100000 pixels.
+  if (width * height > limit) {
+    throw new RangeError(
+      `PNG of ${width} × ${height} = ${width * height} pixels exceeds options.limitInputPixels (${limit}); ` +
+        'pass a larger limit, or false, to decode it',
+    );
+  }
+  const expectedRaw = inflatedLength(info);
+  const expected = width * height * 4;
+  if (Math.max(expectedRaw, expected) > bufferConstants.MAX_LENGTH) {
+    throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
+  }
+  checkPixelStream(info.idat, expectedRaw);
+  let png: { width: number; height: number; data: Buffer };
+  try {
+    // Only the bytes up to IEND: the sync reader rejects anything after it, which the spec allows.
+    png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, info.byteLength));
+  } catch (cause) {
+    throw new Error(`Invalid PNG: cannot decode pixel data (${reason(cause)})`, { cause });
+  }
+  if (png.width !== width || png.height !== height || png.data?.length !== expected) {
+    throw new Error(`Invalid PNG: decoded ${png.data?.length} bytes of pixels, expected ${expected}`);
+  }
+  return { width, height, channels: 4, data: ownBytes(png.data) };
+}
+
+/**
+ * Decodes PNG bytes to 8-bit RGBA, as pngjs does by default: 16-bit samples are rescaled to 8 bits,
+ * palettes expanded, tRNS turned into alpha. Bytes after IEND are ignored.
+ * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
+ * `options.limitInputPixels` for one with too many pixels.
+ * @example
+ * const image = decodePng(await fetch(url).then((r) => r.arrayBuffer()));
+ * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
+ */
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array> {
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
+  }
+  const limit = pixelLimit(options);
+  return decode(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, limit);
+}
+
+/**
+ * Encodes an 8-bit image of 1–4 channels as PNG: gray, gray + alpha, RGB or RGBA (colour types
+ * 0, 4, 2, 6). Convert Uint16Array or Float32Array images with `toUint8` first.
+ * @example
+ * const bytes = encodePng({ width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) });
+ */
+export function encodePng(image: Image): Uint8Array {
+  const { width, height, channels, data } = checkImage(image);
+  if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
+    throw typeError('image.data', 'a Uint8Array or Uint8ClampedArray (convert with toUint8 first)', data);
+  }
+  const colorType = COLOR_TYPES[channels];
+  // Input and output colour types are equal, so pngjs packs the bytes as they are, without converting.
+  const png = { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+  const bytes = pngjs.PNG.sync.write(png as unknown as pngjs.PNG, {
+    colorType,
+    inputColorType: colorType,
+    inputHasAlpha: channels === 2 || channels === 4,
+    bitDepth: 8,
+  });
+  return ownBytes(bytes);
+}
+
+function checkPath(path: unknown): asserts path is string {
+  if (typeof path !== 'string') throw typeError('path', 'a file path string', path);
+}
+
+/**
+ * Reads and decodes a PNG file (synchronously; awaiting the result also works). Errors from a
+ * corrupt file name it: `photo.png: Invalid PNG: bad CRC in IDAT chunk`.
+ * @example
+ * const { width, height, data } = readPng('photo.png');
+ */
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array> {
+  checkPath(path);
+  const limit = pixelLimit(options);
+  const bytes = readFileSync(path);
+  try {
+    return decode(bytes, limit);
+  } catch (cause) {
+    const message = `${path}: ${(cause as Error).message}`;
+    throw cause instanceof RangeError ? new RangeError(message, { cause }) : new Error(message, { cause });
+  }
+}
+
+/**
+ * Encodes an image and writes it atomically (synchronously): to a temp file in the same directory,
+ * flushed to disk, then renamed over `path`. On failure the temp file is removed and an existing
+ * file at `path` is left as it was.
+ * @example
+ * writePng('edges.png', toUint8(convolve2d(gray, kernels.edge), { map: 'abs' }));
+ */
+export function writePng(path: string, image: Image): void {
+  checkPath(path);
+  const bytes = encodePng(image); // before touching the disk, so a bad image changes nothing
+  // Same directory, so the rename stays on one file system and is atomic; unique per call.
+  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tempPath, 'wx');
+    writeFileSync(fd, bytes);
+    fsyncSync(fd); // the data must be on disk before the rename makes it visible
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tempPath, path);
+  } catch (cause) {
+    // Best-effort cleanup: the first failure is the one worth reporting.
+    try {
+      if (fd !== undefined) closeSync(fd);
+    } catch {}
+    try {
+      unlinkSync(tempPath);
+    } catch {}
+    throw new Error(`${path}: cannot write PNG (${(cause as Error).message})`, { cause });
+  }
+}
