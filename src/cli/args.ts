@@ -1,0 +1,269 @@
+/**
+ * Command-line parsing: flags (node:util parseArgs) and kernel specs, checked completely before
+ * any image is read, so a usage error (exit 2) never leaves a file behind. Start at `parseCli`.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { kernels } from '../node/index.js';
+import type { BorderMode, ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
+import { UsageError } from './usage.js';
+
+/** Everything `run` needs, already checked. */
+export interface CliOptions {
+  inputs: string[];
+  kernel: KernelRows;
+  /** The kernel as it appears in default output names: `edge`, `box5`, `gaussian1.5x7`, `custom`. */
+  kernelName: string;
+  output?: string;
+  outDir?: string;
+  convolve: ConvolveOptions;
+  map: Uint8Map;
+  color: boolean;
+  jobs: number;
+}
+
+/** What the command line asks for. */
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: CliOptions };
+
+/** Largest side of a `box:N` or `gaussian:...` kernel: larger ones only exhaust memory and time. */
+export const MAX_KERNEL_SIDE = 1024;
+
+const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
+const MODES = ['convolution', 'correlation'] as const;
+const MAPS: readonly Uint8Map[] = ['clamp', 'abs', 'normalize'];
+const PADDINGS = ['same', 'valid', 'full'] as const;
+
+const FLAGS = {
+  kernel: { type: 'string', short: 'k' },
+  output: { type: 'string', short: 'o' },
+  'out-dir': { type: 'string' },
+  padding: { type: 'string' },
+  stride: { type: 'string' },
+  border: { type: 'string' },
+  mode: { type: 'string' },
+  map: { type: 'string' },
+  color: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const INTEGER = /^\d+$/;
+const DECIMAL = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Names of the kernels that take no parameters, as the library spells them. */
+const FIXED_NAMES = Object.keys(kernels).filter((name) => Array.isArray(kernels[name as keyof typeof kernels]));
+
+/**
+ * Parses `argv` (without `node` and the script). Throws `UsageError` for anything wrong.
+ * @example
+ * parseCli(['photo.png', '-k', 'sobelX', '--map', 'abs'])
+ * // { kind: 'run', options: { inputs: ['photo.png'], kernelName: 'sobelX', map: 'abs', ... } }
+ */
+export function parseCli(argv: readonly string[], cores = availableParallelism()): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error));
+  }
+  const { values, positionals: inputs } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const { kernel, name: kernelName } = parseKernel(values.kernel ?? 'edge');
+  const padding = values.padding === undefined ? 'same' : parsePadding(values.padding);
+  const stride = values.stride === undefined ? 1 : positiveInteger('--stride', values.stride);
+  const jobs = values.jobs === undefined ? cores : positiveInteger('--jobs', values.jobs);
+  const border = choice('--border', values.border ?? 'reflect', BORDERS);
+  const mode = choice('--mode', values.mode ?? 'convolution', MODES);
+  const map = choice('--map', values.map ?? 'clamp', MAPS);
+
+  if (inputs.length === 0) throw new UsageError('no input files');
+  if (values.output !== undefined && values['out-dir'] !== undefined) {
+    throw new UsageError('use either -o/--output or --out-dir, not both');
+  }
+  if (values.output !== undefined && inputs.length !== 1) {
+    throw new UsageError(`-o/--output needs exactly one input, but ${inputs.length} were given (use --out-dir for several)`);
+  }
+  if (values.output === '' || values['out-dir'] === '') {
+    throw new UsageError(`${values.output === '' ? '-o/--output' : '--out-dir'} needs a non-empty path`);
+  }
+
+  return {
+    kind: 'run',
+    options: {
+      inputs,
+      kernel,
+      kernelName,
+      output: values.output,
+      outDir: values['out-dir'],
+      convolve: { padding, stride, border, mode },
+      map,
+      color: values.color ?? false,
+      jobs,
+    },
+  };
+}
+
+/**
+ * A kernel spec: a name (`edge`, `box:5`, `gaussian:1.5,7`), a JSON array of rows, or
+ * `@file.json`. Throws `UsageError` with the reason.
+ * @example
+ * parseKernel('box:3')         // { kernel: [[1/9, ...], ...], name: 'box3' }
+ * parseKernel('[[1,0],[0,-1]]') // { kernel: [[1, 0], [0, -1]], name: 'custom' }
+ */
+export function parseKernel(spec: string): { kernel: KernelRows; name: string } {
+  if (spec.startsWith('@')) {
+    const file = spec.slice(1);
+    let text;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`-k ${spec}: ${fileReason(error)}`);
+    }
+    return { kernel: parseJsonKernel(text, `-k ${spec}`), name: 'custom' };
+  }
+  if (/^\s*[[{]/.test(spec)) return { kernel: parseJsonKernel(spec, '-k'), name: 'custom' };
+
+  const [rawName, params, ...extra] = spec.split(':');
+  const name = FIXED_NAMES.find((n) => n.toLowerCase() === rawName.toLowerCase()) ??
+    ['box', 'gaussian'].find((n) => n === rawName.toLowerCase());
+  if (name === undefined || extra.length > 0) {
+    throw new UsageError(
+      `unknown kernel '${spec}' (names: ${FIXED_NAMES.join(', ')}; box:N; gaussian:SIGMA[,N]; ` +
+      `a JSON array of rows; or @file.json)`,
+    );
+  }
+  if (name === 'box' || name === 'gaussian') {
+    const made = name === 'box' ? boxKernel(spec, params) : gaussianKernel(spec, params);
+    // An extreme sigma (1e-300) can still produce NaN weights: check what the library made.
+    checkRows(made.kernel, `-k ${spec}`);
+    return made;
+  }
+  if (params !== undefined) throw new UsageError(`kernel '${name}' takes no parameters, but got '${spec}'`);
+  return { kernel: kernels[name as 'edge'], name };
+}
+
+function boxKernel(spec: string, params: string | undefined): { kernel: KernelRows; name: string } {
+  if (params === undefined || !INTEGER.test(params) || !inSide(Number(params))) {
+    throw new UsageError(`-k ${spec}: box needs a size from 1 to ${MAX_KERNEL_SIDE}, as in box:5`);
+  }
+  const size = Number(params);
+  return { kernel: library(spec, () => kernels.box(size)), name: `box${size}` };
+}
+
+function gaussianKernel(spec: string, params: string | undefined): { kernel: KernelRows; name: string } {
+  const [sigmaText, sizeText, ...extra] = params === undefined ? [] : params.split(',');
+  const hint = 'as in gaussian:1.5 or gaussian:1.5,7 (sigma, then an optional size)';
+  if (sigmaText === undefined || extra.length > 0) throw new UsageError(`-k ${spec}: gaussian needs a sigma, ${hint}`);
+  const sigma = Number(sigmaText);
+  if (!DECIMAL.test(sigmaText) || !(sigma > 0) || !Number.isFinite(sigma)) {
+    throw new UsageError(`-k ${spec}: the sigma must be a positive number, ${hint}`);
+  }
+  if (sizeText !== undefined && (!INTEGER.test(sizeText) || !inSide(Number(sizeText)))) {
+    throw new UsageError(`-k ${spec}: the size must be an integer from 1 to ${MAX_KERNEL_SIDE}, ${hint}`);
+  }
+  const size = sizeText === undefined ? undefined : Number(sizeText);
+  // The library's default size, 2·floor(4σ + 0.5) + 1, checked here before anything is allocated.
+  if (size === undefined && !inSide(2 * Math.floor(4 * sigma + 0.5) + 1)) {
+    throw new UsageError(`-k ${spec}: sigma ${sigma} makes a kernel wider than ${MAX_KERNEL_SIDE}; give a size, ${hint}`);
+  }
+  return { kernel: library(spec, () => kernels.gaussian(sigma, size)), name: `gaussian${sigma}${size === undefined ? '' : `x${size}`}` };
+}
+
+/** Calls a kernel maker; whatever it rejects is a usage error. */
+function library(spec: string, make: () => KernelRows): KernelRows {
+  try {
+    return make();
+  } catch (error) {
+    throw new UsageError(`-k ${spec}: ${(error as Error).message}`);
+  }
+}
+
+function inSide(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= MAX_KERNEL_SIDE;
+}
+
+/** A JSON array of rows of equal length, every entry a finite number. */
+function parseJsonKernel(text: string, where: string): KernelRows {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${where}: the kernel is not valid JSON (${(error as Error).message})`);
+  }
+  return checkRows(value, where);
+}
+
+/** Rows of equal length, every entry a finite number; else a UsageError naming the entry. */
+function checkRows(value: unknown, where: string): KernelRows {
+  const shape = 'a JSON array of rows like [[0,1,0],[1,-4,1],[0,1,0]]';
+  if (!Array.isArray(value) || value.length === 0) throw new UsageError(`${where}: the kernel must be ${shape}`);
+  const width = Array.isArray(value[0]) ? value[0].length : 0;
+  value.forEach((row: unknown, y) => {
+    if (!Array.isArray(row) || row.length === 0) throw new UsageError(`${where}: row ${y} of the kernel must be a non-empty array of numbers (${shape})`);
+    if (row.length !== width) throw new UsageError(`${where}: row ${y} of the kernel has ${row.length} numbers but row 0 has ${width}`);
+    row.forEach((v: unknown, x) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new UsageError(`${where}: kernel[${y}][${x}] must be a finite number, not ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+      }
+    });
+  });
+  return value as number[][];
+}
+
+function parsePadding(text: string): ConvolveOptions['padding'] {
+  if ((PADDINGS as readonly string[]).includes(text)) return text as (typeof PADDINGS)[number];
+  if (INTEGER.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  throw new UsageError(`--padding must be a non-negative integer, same, valid or full, not '${text}'`);
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag} must be a positive integer, not '${text}'`);
+  }
+  return n;
+}
+
+function choice<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not '${text}'`);
+  }
+  return text as T;
+}
+
+/** One line out of parseArgs' several-line errors. */
+function describeParseError(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = String(e.message ?? error);
+  const flag = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option '${flag}' (to name a file that starts with '-', put it after '--')`;
+  }
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(message)) return `option '${flag}' takes no value`;
+    if (/ambiguous/.test(message)) {
+      return `option '${flag}' needs a value (for one that starts with '-', write ${flag}=VALUE)`;
+    }
+    return `option '${flag}' needs a value`;
+  }
+  return message.split('\n')[0];
+}
+
+/** A short reason for a failed file operation: `no such file`, `permission denied`, ... */
+export function fileReason(error: unknown): string {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    switch (e.code) {
+      case 'ENOENT': return 'no such file';
+      case 'EISDIR': return 'is a directory';
+      case 'ENOTDIR': return 'not a directory';
+      case 'EACCES':
+      case 'EPERM': return 'permission denied';
+      default:
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
