@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolve2dAsync, kernels } from '../dist/node/index.js';
+import { poolWorkers } from '../dist/node/async.js';
 import { assertRejects, randomImage, rng } from './helpers.mjs';
 
 const as = suite('convolve2dAsync (worker thread)');
@@ -53,6 +54,45 @@ as('options.out receives the result', async () => {
   assert.is(result.data, out);
   assert.equal(Array.from(out), Array.from(convolve2d(image, kernels.laplacian, { padding: 'same' }).data));
   await assertRejects(() => convolve2dAsync(image, kernels.laplacian, { out: new Float32Array(3) }), RangeError, /options\.out/);
+});
+
+as('large calls split over threads and stay bit-identical', async () => {
+  const r = rng(16);
+  for (const [threads, channels, kernel, options] of [
+    [2, 1, kernels.gaussian(1.5), { padding: 'same', border: 'reflect' }],
+    [3, 3, [[1, -2, 3, 0.5, 2], [2, 1, 0, -1, 4], [0.25, 3, -3, 1, 1]], { padding: [4, 2], stride: [2, 1], border: 'wrap' }],
+    [4, 2, kernels.sharpen, { padding: 'full', dilation: [3, 1], border: 'constant', cval: 7.5, mode: 'correlation' }],
+  ]) {
+    const image = randomImage(r, 301, 257, channels, Uint8Array);
+    const got = await convolve2dAsync(image, kernel, { ...options, threads });
+    const want = convolve2d(image, kernel, options);
+    assert.equal([got.width, got.height, got.channels], [want.width, want.height, want.channels]);
+    assert.ok(got.data.every((v, i) => Object.is(v, want.data[i])), `threads ${threads}`);
+  }
+  assert.ok(poolWorkers().length >= 2, 'more than one worker started');
+});
+
+as('options.threads is checked', async () => {
+  const image = randomImage(rng(17), 4, 4, 1, Uint8Array);
+  await assertRejects(() => convolve2dAsync(image, [[1]], { threads: 0 }), RangeError, /options\.threads/);
+  await assertRejects(() => convolve2dAsync(image, [[1]], { threads: 1.5 }), RangeError, /options\.threads/);
+  await assertRejects(() => convolve2dAsync(image, [[1]], { threads: '2' }), TypeError, /options\.threads/);
+  await assertRejects(() => convolve2dAsync(image, [[1]], 'fast'), TypeError, /options/);
+  assert.is((await convolve2dAsync(image, [[1]], { threads: 1 })).data.length, 16);
+});
+
+as('a worker that dies mid-task rejects that call; the pool replaces it', async () => {
+  const image = randomImage(rng(18), 2000, 2000, 1, Float32Array);
+  const big = Array.from({ length: 15 }, (_, i) => Array.from({ length: 15 }, (_, j) => ((i * 7 + j * 3) % 11) - 5));
+  const doomed = convolve2dAsync(image, big, { padding: 'same', threads: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const busy = poolWorkers();
+  assert.ok(busy.length >= 1);
+  await Promise.all(busy.map((w) => w.terminate()));
+  await assertRejects(() => doomed, Error, /worker thread .*(exited|failed)/);
+  const small = randomImage(rng(19), 30, 20, 1, Uint8Array);
+  const out = await convolve2dAsync(small, kernels.emboss, { padding: 'same' });
+  assert.equal(Array.from(out.data), Array.from(convolve2d(small, kernels.emboss, { padding: 'same' }).data));
 });
 
 as.run();

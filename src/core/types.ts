@@ -71,8 +71,11 @@ export interface ConvolveOptions {
   out?: Float32Array;
 }
 
-/** Options of `convolve2dAsync`: those of `convolve2d`. */
-export type ConvolveAsyncOptions = ConvolveOptions;
+/** Options of `convolve2dAsync`: those of `convolve2d`, plus how many threads may share the call. */
+export interface ConvolveAsyncOptions extends ConvolveOptions {
+  /** Worker threads (Node) or Web Workers (browsers) one call may use (default: all cores). */
+  threads?: number;
+}
 
 /** Grayscale weights: a standard's name or explicit `[r, g, b]`. */
 export type GrayWeights = 'bt601' | 'bt709' | readonly [number, number, number];
