@@ -287,6 +287,13 @@ const cases = [
   ['out not Float32Array', () => convolve2d(good(), K, { out: new Float64Array(6) }), TypeError, /options\.out/],
   ['out wrong length', () => convolve2d(good(), K, { out: new Float32Array(5) }), RangeError, /length 6.*options\.out/],
   ['out overlaps the image', () => { const img = good(); convolve2d(img, K, { out: img.data.subarray(0, 6) }); }, RangeError, /overlap/],
+  ['image over limitInputPixels', () => convolve2d(good(), K, { limitInputPixels: 11 }), RangeError, /4 × 3 = 12 pixels exceeds options\.limitInputPixels \(11\)/],
+  ['output over limitInputPixels', () => convolve2d(good(), K, { padding: 100, limitInputPixels: 1000 }), RangeError, /The output of 203 × 202.*options\.limitInputPixels \(1000\)/],
+  ['padding making a huge output', () => convolve2d(good(), K, { padding: 20000 }), RangeError, /exceeds options\.limitInputPixels \(268402689\)/],
+  ['limitInputPixels 0', () => convolve2d(good(), K, { limitInputPixels: 0 }), RangeError, /options\.limitInputPixels/],
+  ['limitInputPixels string', () => convolve2d(good(), K, { limitInputPixels: '1e9' }), TypeError, /options\.limitInputPixels/],
+  ['kernel too wide', () => convolve2d(good(), { width: 5000, height: 1, data: new Float32Array(5000) }), RangeError, /kernel size limit.*1×5000/],
+  ['kernel with too many taps', () => convolve2d(good(), { width: 2000, height: 2000, data: [] }), RangeError, /kernel size limit/],
   ['empty output', () => convolve2d(good(), [[1, 1, 1, 1, 1]], { padding: 'valid' }), RangeError, /larger than the padded image/],
   ['empty output from dilation', () => convolve2d(good(), K, { dilation: 4 }), RangeError, /dilated/],
 ];
@@ -319,6 +326,13 @@ memory('results do not alias linear memory', () => {
   const a = convolve2d(f32(2, 1, [1, 2]), [[1]]);
   convolve2d(f32(2, 1, [5, 6]), [[1]]);
   assert.equal(list(a), [1, 2]);
+});
+
+memory('limitInputPixels: false or a number lifts the limit', () => {
+  const img = good();
+  assert.is(convolve2d(img, K, { padding: 100, limitInputPixels: false }).width, 203);
+  assert.is(convolve2d(img, K, { padding: 100, limitInputPixels: 203 * 202 }).height, 202);
+  assert.is(convolve2d(img, K, { limitInputPixels: true }).width, 3);
 });
 
 memory.run();

@@ -5,13 +5,14 @@
  */
 import { rangeError, typeError } from './errors.js';
 import type { BorderMode } from './types.js';
+import { checkPixels, pixelLimit } from './limits.js';
 import { MAX_SIDE, finiteNumber, integer, isPlainObject, oneOf, optionsObject } from './validate.js';
 
 export const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 export const MODES = ['convolution', 'correlation'] as const;
 export const METHODS = ['auto', 'direct', 'separable'] as const;
 export type Method = (typeof METHODS)[number];
-export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval', 'method', 'out'] as const;
+export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval', 'method', 'out', 'limitInputPixels'] as const;
 
 /** Everything the kernels need to know, in integers. */
 export interface ConvolvePlan {
@@ -82,6 +83,8 @@ export function planConvolution(
   const border = o.border === undefined ? 'constant' : oneOf(o.border, 'options.border', BORDERS);
   const cval = o.cval === undefined ? 0 : finiteNumber(o.cval, 'options.cval');
   const method = o.method === undefined ? 'auto' : oneOf(o.method, 'options.method', METHODS);
+  const limit = pixelLimit(o.limitInputPixels);
+  checkPixels('The image', width, height, limit);
   // The span of the dilated kernel minus one: how far the last tap reaches past the first.
   const spanH = dy * (kH - 1), spanW = dx * (kW - 1);
   const [top, bottom, left, right] = padding(o.padding, spanH, spanW);
@@ -97,6 +100,8 @@ export function planConvolution(
   }
   const outH = Math.floor((paddedH - spanH - 1) / sy) + 1;
   const outW = Math.floor((paddedW - spanW - 1) / sx) + 1;
+  // Padding can make the output far larger than the input: check before allocating it.
+  checkPixels('The output', outW, outH, limit);
   return { top, bottom, left, right, sy, sx, dy, dx, outH, outW, correlation, border, cval, method };
 }
 

@@ -88,6 +88,17 @@ function isRow(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
+/** Kernels larger than this are refused before anything is allocated (see limits.ts). */
+const MAX_KERNEL_SIDE = 4096;
+const MAX_KERNEL_TAPS = 1 << 20;
+
+function checkKernelSize(width: number, height: number, name: string): void {
+  if (width > MAX_KERNEL_SIDE || height > MAX_KERNEL_SIDE || width * height > MAX_KERNEL_TAPS) {
+    throw new RangeError(`Expected a kernel of at most ${MAX_KERNEL_SIDE} a side and ${MAX_KERNEL_TAPS} taps ` +
+      `(the kernel size limit) for ${name} but received a ${height}×${width} kernel`);
+  }
+}
+
 /** Checks either kernel form and copies it into a `KernelMatrix`. */
 export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
   if (Array.isArray(value)) {
@@ -99,6 +110,7 @@ export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
     const width = first.length;
     if (width === 0) throw rangeError(`${name}[0]`, 'a non-empty array of numbers', first);
     if (width > MAX_SIDE) throw rangeError(`${name}[0]`, `at most ${MAX_SIDE} numbers`, first);
+    checkKernelSize(width, height, name);
     const data = new Float64Array(width * height);
     for (let y = 0; y < height; y++) {
       const row: unknown = value[y];
@@ -115,6 +127,7 @@ export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
     if (src === null || (typeof src !== 'object' && typeof src !== 'string') || typeof src.length !== 'number' || typeof src === 'string') {
       throw typeError(`${name}.data`, 'an array or typed array of numbers', src);
     }
+    checkKernelSize(width, height, name);
     if (src.length !== width * height) {
       throw rangeError(`${name}.data`, `length ${width * height} (width × height)`, src);
     }

@@ -14,8 +14,9 @@ import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
 import { checkPng, inflatedLength } from '../core/png-check.js';
+import { checkPixels, pixelLimit } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
-import { checkImage, integer, optionsObject } from '../core/validate.js';
+import { checkImage, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
 
 /** Options of `decodePng` and `readPng`. */
@@ -27,16 +28,12 @@ export interface DecodeOptions {
   limitInputPixels?: number | boolean;
 }
 
-const DEFAULT_PIXEL_LIMIT = 16383 * 16383;
 
 /** PNG colour type for each channel count: gray, gray + alpha, RGB, RGBA. */
 const COLOR_TYPES = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
-function pixelLimit(options: unknown): number {
-  const { limitInputPixels: limit } = optionsObject(options, 'options', ['limitInputPixels']);
-  if (limit === undefined || limit === true) return DEFAULT_PIXEL_LIMIT;
-  if (limit === false) return Infinity;
-  return integer(limit, 'options.limitInputPixels', 1);
+function limitOf(options: unknown): number {
+  return pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
 }
 
 /** A Uint8Array that owns exactly its bytes: pngjs may return views into Node's shared pool. */
@@ -74,12 +71,7 @@ function decode(bytes: Uint8Array, limit: number): Image<Uint8Array> {
   const info = checkPng(bytes);
   const { width, height } = info;
   // Checked before inflating: a 100-byte file may claim 100000 × 100000 pixels.
-  if (width * height > limit) {
-    throw new RangeError(
-      `PNG of ${width} × ${height} = ${width * height} pixels exceeds options.limitInputPixels (${limit}); ` +
-        'pass a larger limit, or false, to decode it',
-    );
-  }
+  checkPixels('PNG', width, height, limit);
   const expectedRaw = inflatedLength(info);
   const expected = width * height * 4;
   if (Math.max(expectedRaw, expected) > bufferConstants.MAX_LENGTH) {
@@ -112,7 +104,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptio
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
   }
-  const limit = pixelLimit(options);
+  const limit = limitOf(options);
   return decode(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, limit);
 }
 
@@ -151,7 +143,7 @@ function checkPath(path: unknown): asserts path is string {
  */
 export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array> {
   checkPath(path);
-  const limit = pixelLimit(options);
+  const limit = limitOf(options);
   const bytes = readFileSync(path);
   try {
     return decode(bytes, limit);
