@@ -142,3 +142,134 @@ function storeBlock(out: usize, pixel: usize, v: v128): void {
     store<f32>(out + pixel * 3, f32x4.extract_lane(v, 3));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// FFT path: circular cross-correlation of T×T tiles with a kernel, through the 2-D DFT.
+//
+// Precision: the transforms run in float64. A float32 FFT's error scales with the energy of the
+// whole tile, so an output near zero beside bright pixels could be off by far more than the
+// direct sum; in float64 that error is ~1e-16 of the tile's energy and vanishes when the result
+// is rounded to float32, so both paths meet the same tolerance.
+//
+// Layout: a complex T×T array is two f64 planes, `re` and `im`, row-major with row stride T.
+// Two real tiles travel together as re + i·im: the kernel is real, so correlating the complex
+// array correlates each part on its own (one transform does two tiles).
+// A 2-D transform is a column pass, a transpose, and a column pass; the spectrum stays
+// transposed, which is fine because the kernel's spectrum is made the same way. Column passes
+// run two columns per f64x2 and whole rows per butterfly, so every loop is contiguous.
+// Twiddles `tw` are f64 (cos, sin) pairs of 2πk/T for k < T/2; `rev` holds bit-reversed rows.
+
+/** In-place radix-2 FFT down every column of a T×T complex array (sign −1, or +1 if inverse). */
+export function fftColumns(re: usize, im: usize, n: i32, tw: usize, rev: usize, inverse: bool): void {
+  const rowBytes = <usize>n << 3;
+  // Bit-reversal permutation of whole rows.
+  for (let i = 0; i < n; i++) {
+    const j = load<i32>(rev + (<usize>i << 2));
+    if (j > i) {
+      swapRows(re + <usize>i * rowBytes, re + <usize>j * rowBytes, rowBytes);
+      swapRows(im + <usize>i * rowBytes, im + <usize>j * rowBytes, rowBytes);
+    }
+  }
+  const sign: f64 = inverse ? 1 : -1;
+  for (let half = 1; half < n; half <<= 1) {
+    const twStep = n / (half << 1);
+    for (let k = 0; k < half; k++) {
+      const t = tw + (<usize>(k * twStep) << 4);
+      const wr = f64x2.splat(load<f64>(t));
+      const wi = f64x2.splat(sign * load<f64>(t, 8));
+      for (let start = k; start < n; start += half << 1) {
+        const ar = re + <usize>start * rowBytes, ai = im + <usize>start * rowBytes;
+        const br = ar + <usize>half * rowBytes, bi = ai + <usize>half * rowBytes;
+        for (let x: usize = 0; x < rowBytes; x += 16) {
+          const xr = v128.load(br + x), xi = v128.load(bi + x);
+          // t = w · b
+          const tr = f64x2.sub(f64x2.mul(wr, xr), f64x2.mul(wi, xi));
+          const ti = f64x2.add(f64x2.mul(wr, xi), f64x2.mul(wi, xr));
+          const yr = v128.load(ar + x), yi = v128.load(ai + x);
+          v128.store(br + x, f64x2.sub(yr, tr));
+          v128.store(bi + x, f64x2.sub(yi, ti));
+          v128.store(ar + x, f64x2.add(yr, tr));
+          v128.store(ai + x, f64x2.add(yi, ti));
+        }
+      }
+    }
+  }
+}
+
+@inline
+function swapRows(a: usize, b: usize, bytes: usize): void {
+  for (let x: usize = 0; x < bytes; x += 16) {
+    const t = v128.load(a + x);
+    v128.store(a + x, v128.load(b + x));
+    v128.store(b + x, t);
+  }
+}
+
+/** In-place transpose of an n×n f64 plane, in 8×8 blocks for the cache. */
+export function transpose(p: usize, n: i32): void {
+  const B = 8;
+  for (let bi = 0; bi < n; bi += B) {
+    for (let bj = bi; bj < n; bj += B) {
+      const iEnd = min(bi + B, n), jEnd = min(bj + B, n);
+      for (let i = bi; i < iEnd; i++) {
+        for (let j = bi == bj ? i + 1 : bj; j < jEnd; j++) {
+          const a = p + ((<usize>i * <usize>n + <usize>j) << 3);
+          const b = p + ((<usize>j * <usize>n + <usize>i) << 3);
+          const t = load<f64>(a);
+          store<f64>(a, load<f64>(b));
+          store<f64>(b, t);
+        }
+      }
+    }
+  }
+}
+
+/** (re, im) ·= (hr, hi), element-wise over `count` complex f64 values (count even). */
+export function multiplySpectra(re: usize, im: usize, hr: usize, hi: usize, count: i32): void {
+  const bytes = <usize>count << 3;
+  for (let x: usize = 0; x < bytes; x += 16) {
+    const ar = v128.load(re + x), ai = v128.load(im + x);
+    const br = v128.load(hr + x), bi = v128.load(hi + x);
+    v128.store(re + x, f64x2.sub(f64x2.mul(ar, br), f64x2.mul(ai, bi)));
+    v128.store(im + x, f64x2.add(f64x2.mul(ar, bi), f64x2.mul(ai, br)));
+  }
+}
+
+/**
+ * Copies `rows` × `cols` samples of an n-wide f64 plane, taken every `rowStep` rows and `colStep`
+ * columns from (row0, col0), to an interleaved f32 destination (row stride and pixel step in
+ * floats), rounding each once. This is how a tile's valid, strided outputs reach the band.
+ */
+export function gatherTile(
+  src: usize, n: i32, row0: i32, rowStep: i32, rows: i32, col0: i32, colStep: i32, cols: i32,
+  dst: usize, dstRowStride: i32, dstPixel: i32,
+): void {
+  for (let a = 0; a < rows; a++) {
+    let s = src + ((<usize>(row0 + a * rowStep) * <usize>n + <usize>col0) << 3);
+    let d = dst + (<usize>(a * dstRowStride) << 2);
+    const sStep = <usize>colStep << 3, dStep = <usize>dstPixel << 2;
+    for (let b = 0; b < cols; b++) {
+      store<f32>(d, <f32>load<f64>(s));
+      s += sStep;
+      d += dStep;
+    }
+  }
+}
+
+/**
+ * Copies a `rows` × `cols` window at (row0, col0) of a w-wide f32 plane into the top-left of an
+ * n×n f64 tile, zeroing the rest (the zeros only ever meet outputs that are thrown away).
+ */
+export function loadTile(src: usize, w: i32, row0: i32, col0: i32, rows: i32, cols: i32, tile: usize, n: i32): void {
+  const rowBytes = <usize>n << 3;
+  for (let a = 0; a < n; a++) {
+    const d = tile + <usize>a * rowBytes;
+    if (a >= rows) {
+      memory.fill(d, 0, rowBytes);
+      continue;
+    }
+    const s = src + ((<usize>(row0 + a) * <usize>w + <usize>col0) << 2);
+    for (let b = 0; b < cols; b++) store<f64>(d + (<usize>b << 3), <f64>load<f32>(s + (<usize>b << 2)));
+    if (cols < n) memory.fill(d + (<usize>cols << 3), 0, <usize>(n - cols) << 3);
+  }
+}

@@ -208,6 +208,36 @@ property('separable path equals the reference on rank-1 kernels, every option', 
   assertMatchesReference(convolve2d(image, g, { padding: 'same', border: 'symmetric' }), image, g, { padding: 'same', border: 'symmetric' }, 'gaussian');
 });
 
+property('FFT path equals the reference, every option', () => {
+  const r = rng(4242);
+  for (let t = 0; t < 150; t++) {
+    const kernel = randomKernel(r, r.int(1, 12), r.int(1, 12));
+    const image = randomImage(r, r.int(1, 90), r.int(1, 60), r.int(1, 3), r.pick(PIXEL_TYPES));
+    const options = { ...randomOptions(r), method: 'fft' };
+    let got;
+    try {
+      got = convolve2d(image, kernel, options);
+    } catch (e) {
+      assert.match(e.message, /larger than the padded image/);
+      continue;
+    }
+    assertMatchesReference(got, image, kernel, options, `case ${t}`);
+  }
+});
+
+property('FFT path with large kernels and tiles across wide images', () => {
+  const r = rng(77);
+  for (const [w, h, kh, kw, options] of [
+    [700, 90, 31, 31, { padding: 'same', border: 'reflect' }],
+    [260, 300, 15, 21, { padding: 'full', border: 'wrap', stride: [3, 2] }],
+    [129, 129, 17, 17, { padding: 'valid', dilation: [2, 3], mode: 'correlation' }],
+  ]) {
+    const image = randomImage(r, w, h, 1, Float32Array);
+    const kernel = randomKernel(r, kh, kw);
+    assertMatchesReference(convolve2d(image, kernel, { ...options, method: 'fft' }), image, kernel, options, `${kh}×${kw}`);
+  }
+});
+
 property('method "direct" is bit-identical to float32 evaluation even for rank-1 kernels', () => {
   const r = rng(5);
   const image = randomImage(r, 37, 9, 2, Float32Array);

@@ -27,7 +27,7 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const length = plan.outH * plan.outW * img.channels;
   const out: unknown = (options as { out?: unknown } | undefined)?.out;
   const data = out === undefined ? new Float32Array(length) : checkOut(out, length, img);
-  const factors = plan.method === 'direct' ? undefined : factorize(k);
+  const factors = plan.method === 'auto' || plan.method === 'separable' ? factorize(k) : undefined;
   if (plan.method === 'separable' && !factors) {
     throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
   }

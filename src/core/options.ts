@@ -10,7 +10,7 @@ import { MAX_SIDE, finiteNumber, integer, isPlainObject, oneOf, optionsObject } 
 
 export const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 export const MODES = ['convolution', 'correlation'] as const;
-export const METHODS = ['auto', 'direct', 'separable'] as const;
+export const METHODS = ['auto', 'direct', 'separable', 'fft'] as const;
 export type Method = (typeof METHODS)[number];
 export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval', 'method', 'out', 'limitInputPixels'] as const;
 

@@ -60,10 +60,11 @@ export interface ConvolveOptions {
   cval?: number;
   /**
    * How to compute (default `"auto"`): `"direct"` sums every tap; `"separable"` runs a vertical
-   * then a horizontal 1-D pass and needs a rank-1 kernel (Gaussian, box, Sobel...); `"auto"`
-   * picks the faster one that applies. All give the definition's result to float32 rounding.
+   * then a horizontal 1-D pass and needs a rank-1 kernel (Gaussian, box, Sobel...); `"fft"`
+   * correlates tiles through the 2-D DFT (for large kernels); `"auto"` picks the fastest that
+   * applies by a calibrated cost model. All give the definition's result to float32 rounding.
    */
-  method?: 'auto' | 'direct' | 'separable';
+  method?: 'auto' | 'direct' | 'separable' | 'fft';
   /**
    * A Float32Array of length outH·outW·channels to write the result into (and return as `data`),
    * so batch jobs can reuse one buffer. It must not overlap `image.data`.

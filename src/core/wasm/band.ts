@@ -1,0 +1,96 @@
+/**
+ * Padded input rows, a band at a time. A band is a run of rows of the padded image P (the
+ * contract's numpy.pad result) for one channel, as float32, `padW` wide, in linear memory.
+ * Only the rows a band of outputs reads are ever built, so memory stays small for any image.
+ */
+import { borderMap } from '../border.js';
+import type { ConvolvePlan } from '../options.js';
+import type { Image } from '../types.js';
+import type { KernelExports, Layout, PadFn, Ptr } from './instance.js';
+
+export class BandSource {
+  readonly padW: number;
+  readonly padH: number;
+  readonly planePtr: Ptr;
+  private readonly rowMap: Int32Array;
+  private readonly colMap: Int32Array;
+  private readonly cval: number;
+  private readonly left: number;
+  private readonly colMapPtr: Ptr;
+  private readonly rowMapPtr: Ptr;
+  private readonly srcPtr: Ptr;
+  private count = 0;
+
+  /** Reserves room in `layout` for bands of up to `maxRows` padded rows. */
+  constructor(private readonly image: Image, plan: ConvolvePlan, layout: Layout, maxRows: number) {
+    const { width: W, height: H, channels: C, data } = image;
+    this.padW = W + plan.left + plan.right;
+    this.padH = H + plan.top + plan.bottom;
+    this.rowMap = borderMap(H, plan.top, plan.bottom, plan.border);
+    this.colMap = borderMap(W, plan.left, plan.right, plan.border);
+    this.cval = Math.fround(plan.cval);
+    this.left = plan.left;
+    this.colMapPtr = layout.take(this.padW * 4);
+    this.rowMapPtr = layout.take(maxRows * 4);
+    this.planePtr = layout.take(maxRows * this.padW * 4);
+    // Multi-channel input is copied in raw, one source row per padded row, and de-interleaved in WASM.
+    this.srcPtr = C === 1 ? 0 : layout.take(maxRows * W * C * data.BYTES_PER_ELEMENT);
+  }
+
+  /** Call once after memory is reserved: writes the column map. */
+  prepare(k: KernelExports): void {
+    new Int32Array(k.memory.buffer, this.colMapPtr, this.padW).set(this.colMap);
+  }
+
+  /**
+   * Makes padded rows [first, first + count) ready. One channel is built here and then; several
+   * channels are staged raw, and `channel(c)` builds each.
+   */
+  load(k: KernelExports, first: number, count: number): void {
+    const { width: W, channels: C, data } = this.image;
+    const buffer = k.memory.buffer;
+    this.count = count;
+    if (C === 1) {
+      this.fillOneChannel(new Float32Array(buffer, this.planePtr, count * this.padW), first, count);
+      return;
+    }
+    const rowBytes = W * C * data.BYTES_PER_ELEMENT;
+    const src = new Uint8Array(buffer, this.srcPtr, count * rowBytes);
+    const whole = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bandRowMap = new Int32Array(buffer, this.rowMapPtr, count);
+    for (let r = 0; r < count; r++) {
+      const from = this.rowMap[first + r];
+      bandRowMap[r] = from < 0 ? -1 : r;
+      if (from >= 0) src.set(whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+    }
+  }
+
+  /** Builds channel `c` of the loaded rows into the plane (a no-op for one channel). */
+  channel(k: KernelExports, c: number): void {
+    const { width: W, channels: C, data } = this.image;
+    if (C === 1) return;
+    const pad: PadFn = data instanceof Float32Array ? k.padPlaneF32 : data instanceof Uint16Array ? k.padPlaneU16 : k.padPlaneU8;
+    pad(this.srcPtr, W, C, c, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
+  }
+
+  /**
+   * One channel, straight from the caller's array: a typed-array copy (converting to float32) for
+   * the image part of each row, the column map for the border pixels, cval for constant rows.
+   */
+  private fillOneChannel(plane: Float32Array, first: number, count: number): void {
+    const { width: W, data } = this.image;
+    const { padW, colMap, rowMap, cval, left } = this;
+    for (let r = 0; r < count; r++) {
+      const from = rowMap[first + r];
+      const o = r * padW;
+      if (from < 0) {
+        plane.fill(cval, o, o + padW);
+        continue;
+      }
+      const s = from * W;
+      plane.set(data.subarray(s, s + W), o + left);
+      for (let j = 0; j < left; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
+      for (let j = left + W; j < padW; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The direct path: for each band of output rows, build the padded rows it reads and run the
+ * kernel loop (assembly/index.ts `convolvePlane`); a rank-1 kernel runs the same loop twice,
+ * kH×1 down then 1×kW across.
+ */
+import { orientedKernel, type ConvolvePlan } from '../options.js';
+import type { Factors } from '../separable.js';
+import type { Image } from '../types.js';
+import type { KernelMatrix } from '../validate.js';
+import { BandSource } from './band.js';
+import { Layout, getKernels, reserve } from './instance.js';
+
+/**
+ * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
+ * small enough to sit in a core's L2 cache.
+ */
+const BAND_BYTES = 1 << 20;
+
+/** Output rows per band, so that a band's padded input is about BAND_BYTES. */
+function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number): number {
+  const spanH = plan.dy * (kH - 1);
+  const rowBytes = padW * 4 * Math.max(1, channels / 2);
+  const rows = Math.floor((BAND_BYTES / rowBytes - spanH) / plan.sy);
+  return Math.max(8, Math.min(plan.outH, rows));
+}
+
+/** Direct (or, with `factors`, two-pass separable) convolution into `out`. */
+export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array, factors?: Factors): void {
+  const k = getKernels();
+  const { width: W, height: H, channels: C } = image;
+  const { outH, outW, sy, dy } = plan;
+  const padW = W + plan.left + plan.right;
+  const spanH = dy * (kernel.height - 1);
+  const band = bandRows(plan, padW, C, kernel.height);
+
+  const layout = new Layout(k.heapBase());
+  const source = new BandSource(image, plan, layout, (band - 1) * sy + spanH + 1);
+  const kernelPtr = layout.take(kernel.data.length * 4);
+  const dstPtr = layout.take(band * outW * C * 4);
+  // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
+  const tmpPtr = factors ? layout.take(band * padW * 4) : 0;
+  const columnPtr = factors ? layout.take(kernel.height * 4) : 0;
+  const rowPtr = factors ? layout.take(kernel.width * 4) : 0;
+  reserve(k, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
+
+  // Views are made after growing: growth detaches the old ArrayBuffer.
+  const buffer = k.memory.buffer;
+  source.prepare(k);
+  new Float32Array(buffer, kernelPtr, kernel.data.length).set(orientedKernel(kernel.data, plan.correlation));
+  if (factors) {
+    new Float32Array(buffer, columnPtr, kernel.height).set(orientedKernel(factors.column, plan.correlation));
+    new Float32Array(buffer, rowPtr, kernel.width).set(orientedKernel(factors.row, plan.correlation));
+  }
+  const planePtr = source.planePtr;
+
+  for (let i0 = 0; i0 < outH; i0 += band) {
+    const rows = Math.min(band, outH - i0);
+    source.load(k, i0 * sy, (rows - 1) * sy + spanH + 1);
+    for (let c = 0; c < C; c++) {
+      source.channel(k, c);
+      if (factors) {
+        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, dy, 1, sy, 1, rows, padW, tmpPtr, 1, 0);
+        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, rows, outW, dstPtr, C, c);
+      } else {
+        k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, dy, plan.dx, sy, plan.sx,
+          rows, outW, dstPtr, C, c);
+      }
+    }
+    out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
+  }
+}

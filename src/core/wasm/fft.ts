@@ -1,0 +1,147 @@
+/**
+ * The FFT path, for large kernels: overlap-save on T×T tiles of the padded image.
+ *
+ * With D the dilated K' (K' with dy−1 / dx−1 zeros between taps, sH × sW), each output is the
+ * cross-correlation Σ D[a,b]·P[r+a, c+b] at stride-1 position (r, c) = (i·sy, j·sx). A tile of P
+ * at (r0, c0) correlated circularly with D (zero-padded to T×T) through the 2-D DFT is exact for
+ * its first T−sH+1 rows and T−sW+1 columns (no wrap-around reaches them); tiles step by that
+ * much, and only the strided positions are kept. Two tiles share each complex transform (one as
+ * the real part, one as the imaginary part: D is real, so they do not mix).
+ * The kernel's spectrum conj(DFT(D))/T² is made once per call. Transforms are float64 (see
+ * assembly/index.ts for why). Memory: four T×T float64 planes plus a band of T padded rows,
+ * whatever the image size.
+ */
+import type { ConvolvePlan } from '../options.js';
+import { orientedKernel } from '../options.js';
+import type { Image } from '../types.js';
+import type { KernelMatrix } from '../validate.js';
+import { BandSource } from './band.js';
+import { Layout, getKernels, reserve, type KernelExports, type Ptr } from './instance.js';
+
+/** Largest tile side: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
+const MAX_TILE = 256;
+
+/**
+ * Transform work for the whole output with tiles of side T: complex transforms (two tiles each)
+ * times T²·log2(T). Small tiles waste their overlap (only T − s + 1 of T rows are valid), big
+ * ones waste their edges past the image.
+ */
+export function fftWork(T: number, sH: number, sW: number, sy: number, sx: number, outH: number, outW: number, channels: number): number {
+  const stripRows = Math.floor((T - sH) / sy) + 1, tileCols = Math.floor((T - sW) / sx) + 1;
+  const transforms = Math.ceil(outH / stripRows) * Math.ceil(Math.ceil(outW / tileCols) / 2) * channels;
+  return transforms * 2 * T * T * Math.log2(T);
+}
+
+/** The tile side (a power of two, at least the kernel's reach) with the least transform work. */
+export function tileSize(sH: number, sW: number, sy: number, sx: number, outH: number, outW: number, channels: number): number {
+  let T = 8;
+  while (T < Math.max(sH, sW)) T *= 2;
+  let best = T;
+  for (let t = T * 2; t <= Math.max(MAX_TILE, T); t *= 2) {
+    if (fftWork(t, sH, sW, sy, sx, outH, outW, channels) < fftWork(best, sH, sW, sy, sx, outH, outW, channels)) best = t;
+  }
+  return best;
+}
+
+interface Tables { tw: Ptr; rev: Ptr }
+
+function writeTables(k: KernelExports, T: number, tw: Ptr, rev: Ptr): void {
+  const twiddles = new Float64Array(k.memory.buffer, tw, T);
+  for (let i = 0; i < T / 2; i++) {
+    twiddles[2 * i] = Math.cos((2 * Math.PI * i) / T);
+    twiddles[2 * i + 1] = Math.sin((2 * Math.PI * i) / T);
+  }
+  const bits = Math.log2(T);
+  const r = new Int32Array(k.memory.buffer, rev, T);
+  for (let i = 0; i < T; i++) {
+    let x = i, y = 0;
+    for (let b = 0; b < bits; b++) {
+      y = (y << 1) | (x & 1);
+      x >>= 1;
+    }
+    r[i] = y;
+  }
+}
+
+/** re + i·im ← its 2-D DFT (transposed), or back (from transposed) with `inverse`. */
+function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, t: Tables, inverse: boolean): void {
+  k.fftColumns(re, im, T, t.tw, t.rev, inverse);
+  k.transpose(re, T);
+  k.transpose(im, T);
+  k.fftColumns(re, im, T, t.tw, t.rev, inverse);
+}
+
+/** Convolution through the DFT into `out`. */
+export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array): void {
+  const k = getKernels();
+  const { width: W, height: H, channels: C } = image;
+  const { outH, outW, sy, sx, dy, dx } = plan;
+  const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;
+  const padH = H + plan.top + plan.bottom, padW = W + plan.left + plan.right;
+
+  const T = tileSize(sH, sW, sy, sx, outH, outW, C);
+  const validH = T - sH + 1, validW = T - sW + 1;
+  // Output rows one strip of tiles yields (at least one).
+  const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
+
+  const layout = new Layout(k.heapBase());
+  const source = new BandSource(image, plan, layout, T);
+  const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
+  const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
+  const tables = { tw: layout.take(T * 8), rev: layout.take(T * 4) };
+  const dstPtr = layout.take(stripRows * outW * C * 4);
+  reserve(k, layout.end, `A ${W}×${H}×${C} image (FFT tiles of ${T}×${T})`);
+
+  const buffer = k.memory.buffer;
+  source.prepare(k);
+  writeTables(k, T, tables.tw, tables.rev);
+
+  // Spectrum of D, the dilated K' (float32 taps, as on the direct path), placed at the tile's
+  // top-left; then conj and 1/T² folded in.
+  const kr = new Float64Array(buffer, hr, T * T).fill(0);
+  new Float64Array(buffer, hi, T * T).fill(0);
+  const oriented = orientedKernel(kernel.data, plan.correlation);
+  for (let m = 0; m < kernel.height; m++) {
+    for (let n = 0; n < kernel.width; n++) kr[m * dy * T + n * dx] = oriented[m * kernel.width + n];
+  }
+  transform2d(k, hr, hi, T, tables, false);
+  const scale = 1 / (T * T);
+  const spectrumRe = new Float64Array(buffer, hr, T * T), spectrumIm = new Float64Array(buffer, hi, T * T);
+  for (let i = 0; i < T * T; i++) {
+    spectrumRe[i] *= scale;
+    spectrumIm[i] *= -scale;
+  }
+
+  for (let i0 = 0; i0 < outH; i0 += stripRows) {
+    const rows = Math.min(stripRows, outH - i0);
+    const r0 = i0 * sy; // stride-1 row of the strip's first output = its first padded row
+    const count = Math.min(T, padH - r0);
+    source.load(k, r0, count);
+    for (let c = 0; c < C; c++) {
+      source.channel(k, c);
+      // Tiles across the strip, two per transform.
+      let j0 = 0;
+      while (j0 < outW) {
+        const tiles: Array<{ j: number; cols: number }> = [];
+        for (let t = 0; t < 2 && j0 < outW; t++) {
+          const cols = Math.min(Math.floor((validW - 1) / sx) + 1, outW - j0);
+          tiles.push({ j: j0, cols });
+          j0 += cols;
+        }
+        tiles.forEach((tile, t) => {
+          const c0 = tile.j * sx;
+          k.loadTile(source.planePtr, padW, 0, c0, count, Math.min(T, padW - c0), t === 0 ? re : im, T);
+        });
+        if (tiles.length === 1) new Float64Array(buffer, im, T * T).fill(0);
+        transform2d(k, re, im, T, tables, false);
+        k.multiplySpectra(re, im, hr, hi, T * T);
+        transform2d(k, re, im, T, tables, true);
+        tiles.forEach((tile, t) => {
+          k.gatherTile(t === 0 ? re : im, T, 0, sy, rows, 0, sx, tile.cols,
+            dstPtr + (tile.j * C + c) * 4, outW * C, C);
+        });
+      }
+    }
+    out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The WebAssembly instance and its linear memory: loading, growth, and address layout.
+ *
+ * The .wasm is embedded as base64 (scripts/embed-wasm.mjs says why) and instantiated with
+ * @assemblyscript/loader behind a memoised `init()`; in Node and workers a synchronous
+ * instantiate on first use makes `init()` optional. Every call lays out its buffers from
+ * `heapBase()` upwards and keeps no state between calls, so a throw leaks nothing; memory only
+ * grows, to the largest working set seen.
+ */
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { KERNELS_WASM_BASE64 } from '../kernels-wasm.generated.js';
+
+export type Ptr = number;
+export type PadFn = (src: Ptr, srcW: number, channels: number, channel: number, rowMap: Ptr, padH: number,
+  colMap: Ptr, padW: number, cval: number, plane: Ptr) => void;
+
+/** The exports of assembly/index.ts. */
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): Ptr;
+  padPlaneU8: PadFn;
+  padPlaneU16: PadFn;
+  padPlaneF32: PadFn;
+  convolvePlane(plane: Ptr, padW: number, kernel: Ptr, kH: number, kW: number, dy: number, dx: number,
+    sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number): void;
+  fftColumns(re: Ptr, im: Ptr, n: number, tw: Ptr, rev: Ptr, inverse: boolean): void;
+  transpose(p: Ptr, n: number): void;
+  multiplySpectra(re: Ptr, im: Ptr, hr: Ptr, hi: Ptr, count: number): void;
+  gatherTile(src: Ptr, n: number, row0: number, rowStep: number, rows: number, col0: number, colStep: number,
+    cols: number, dst: Ptr, dstRowStride: number, dstPixel: number): void;
+  loadTile(src: Ptr, w: number, row0: number, col0: number, rows: number, cols: number, tile: Ptr, n: number): void;
+}
+
+const PAGE = 65536;
+/** wasm32 addresses are 32-bit: 65536 pages of 64 KiB. */
+const MAX_MEMORY = 65536 * PAGE;
+
+let kernels: KernelExports | undefined;
+let loading: Promise<void> | undefined;
+
+function wasmBytes(): Uint8Array {
+  // atob exists in Node ≥ 16, browsers and workers, so core needs no Buffer.
+  const text = atob(KERNELS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Loads the WebAssembly kernels. Idempotent: later calls return the same promise. Required once
+ * before the synchronous functions in browsers' main threads; optional in Node.
+ * @example
+ * await init();
+ * const out = convolve2d(image, kernels.sobelX);
+ */
+export function init(): Promise<void> {
+  if (kernels) return Promise.resolve();
+  loading ??= instantiate(wasmBytes()).then(
+    (result) => { kernels ??= result.exports as unknown as KernelExports; },
+    (error: unknown) => {
+      loading = undefined; // let a later init() try again
+      throw new Error('conv2d-wasm: could not load the WebAssembly kernels', { cause: error });
+    },
+  );
+  return loading;
+}
+
+/** The instance, instantiated synchronously on first use where the platform allows it. */
+export function getKernels(): KernelExports {
+  if (kernels) return kernels;
+  try {
+    kernels = instantiateSync(wasmBytes()).exports as unknown as KernelExports;
+  } catch (error) {
+    // Browsers refuse synchronous compilation of larger modules on the main thread.
+    throw new Error('conv2d-wasm: the WebAssembly kernels are not loaded; call `await init()` first', { cause: error });
+  }
+  return kernels;
+}
+
+/** Current size of linear memory in bytes (for tests that check nothing leaks). */
+export function wasmMemoryBytes(): number {
+  return getKernels().memory.buffer.byteLength;
+}
+
+/** Hands out 16-byte-aligned addresses upwards from a base: the memory map of one call. */
+export class Layout {
+  end: number;
+  constructor(base: number) {
+    this.end = base;
+  }
+  take(bytes: number): Ptr {
+    const ptr = Math.ceil(this.end / 16) * 16; // suits f32 and v128 loads
+    this.end = ptr + bytes;
+    return ptr;
+  }
+}
+
+/** Makes linear memory at least `end` bytes, growing it once. */
+export function reserve(k: KernelExports, end: number, what: string): void {
+  if (end > MAX_MEMORY) {
+    throw new RangeError(`${what} needs ${end} bytes of WebAssembly memory, more than the 4 GiB a wasm32 module can address`);
+  }
+  const have = k.memory.buffer.byteLength;
+  if (end <= have) return;
+  try {
+    k.memory.grow(Math.ceil((end - have) / PAGE));
+  } catch (cause) {
+    throw new RangeError(`${what} needs ${end} bytes of WebAssembly memory and the engine refused to grow it`, { cause });
+  }
+}
