@@ -20,10 +20,11 @@ export type Path = 'direct' | 'separable' | 'fft';
 
 /**
  * Nanoseconds per unit of work on each path, from bench/core.mjs (one core, Node 20, x86-64):
+ * (calibrated 2026-11-25 on 1024² float32 with kernels 5..45; crossover near 13×13)
  * direct: per tap and output (SIMD along rows when sx = 1, scalar otherwise); FFT: per
  * T²·log2(T) of each complex tile transform. Only their ratios matter.
  */
-const COST = { tap: 0.085, tapScalar: 0.6, fft: 0.55, pixel: 1.5 };
+const COST = { tap: 0.072, tapScalar: 0.6, fft: 1.1, pixel: 1.5 };
 
 /** Estimated time of each path, in ns. */
 export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, separable: boolean): Record<Path, number> {
