@@ -72,6 +72,24 @@ as('large calls split over threads and stay bit-identical', async () => {
   assert.ok(poolWorkers().length >= 2, 'more than one worker started');
 });
 
+as('a small view into a large buffer is sent as its own pixels', async () => {
+  const big = new Float32Array(32 * 2 ** 20); // 128 MB
+  big.set([1, 2, 3, 4], 1000);
+  const image = { width: 2, height: 2, channels: 1, data: big.subarray(1000, 1004) };
+  const t = performance.now();
+  const out = await convolve2dAsync(image, [[2]], { threads: 1 });
+  assert.ok(performance.now() - t < 1000, `took ${(performance.now() - t).toFixed(0)} ms`);
+  assert.equal(Array.from(out.data), [2, 4, 6, 8]);
+  assert.is(big.length, 32 * 2 ** 20, 'the caller\'s buffer is not detached');
+});
+
+as('options.threads beyond the cores starts no more workers than cores', async () => {
+  const image = randomImage(rng(20), 600, 600, 1, Float32Array);
+  const out = await convolve2dAsync(image, kernels.laplacian8, { threads: 64 });
+  assert.equal(Array.from(out.data), Array.from(convolve2d(image, kernels.laplacian8).data));
+  assert.ok(poolWorkers().length <= Math.max(2, (await import('node:os')).availableParallelism()), `${poolWorkers().length} workers`);
+});
+
 as('options.threads is checked', async () => {
   const image = randomImage(rng(17), 4, 4, 1, Uint8Array);
   await assertRejects(() => convolve2dAsync(image, [[1]], { threads: 0 }), RangeError, /options\.threads/);

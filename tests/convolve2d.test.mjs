@@ -324,6 +324,12 @@ const cases = [
   ['limitInputPixels string', () => convolve2d(good(), K, { limitInputPixels: '1e9' }), TypeError, /options\.limitInputPixels/],
   ['kernel too wide', () => convolve2d(good(), { width: 5000, height: 1, data: new Float32Array(5000) }), RangeError, /kernel size limit.*1×5000/],
   ['kernel with too many taps', () => convolve2d(good(), { width: 2000, height: 2000, data: [] }), RangeError, /kernel size limit/],
+  ['options a Map', () => convolve2d(good(), K, new Map([['padding', 1]])), TypeError, /options/],
+  ['padding a Date', () => convolve2d(good(), K, { padding: new Date(0) }), TypeError, /options\.padding/],
+  ['kernel tap beyond float32', () => convolve2d(good(), [[1e39]]), RangeError, /float32 range.*kernel\[0\]\[0\]/],
+  ['kernel.data beyond float32', () => convolve2d(good(), { width: 1, height: 1, data: [-1e39] }), RangeError, /kernel\.data\[0\]/],
+  ['cval beyond float32', () => convolve2d(good(), K, { padding: 1, cval: 1e39 }), RangeError, /options\.cval/],
+  ['fft with a kernel reaching too far', () => convolve2d(good(), [[1], [1]], { padding: { top: 5000 }, dilation: [5000, 1], method: 'fft' }), RangeError, /options\.method/],
   ['empty output', () => convolve2d(good(), [[1, 1, 1, 1, 1]], { padding: 'valid' }), RangeError, /larger than the padded image/],
   ['empty output from dilation', () => convolve2d(good(), K, { dilation: 4 }), RangeError, /dilated/],
 ];
@@ -363,6 +369,21 @@ memory('limitInputPixels: false or a number lifts the limit', () => {
   assert.is(convolve2d(img, K, { padding: 100, limitInputPixels: false }).width, 203);
   assert.is(convolve2d(img, K, { padding: 100, limitInputPixels: 203 * 202 }).height, 202);
   assert.is(convolve2d(img, K, { limitInputPixels: true }).width, 3);
+});
+
+memory('huge strides and dilations gather only the rows they read (memory stays small)', () => {
+  const one = () => ({ width: 1, height: 1, channels: 1, data: Float32Array.from([5]) });
+  const dilated = convolve2d(one(), [[1], [1], [1]], { padding: { top: 2 ** 18, bottom: 2 ** 18, right: 999 }, dilation: [2 ** 18, 1] });
+  assert.equal([dilated.width, dilated.height, dilated.data[0]], [1000, 1, 5]);
+  const strided = convolve2d(one(), [[1]], { padding: { right: 999, bottom: 3 }, stride: [1000000, 1] });
+  assert.equal([strided.width, strided.height, strided.data[0], strided.data[1]], [1000, 1, 5, 0]);
+  assert.ok(wasmMemoryBytes() < 64 * 2 ** 20, `WASM memory is ${wasmMemoryBytes()} bytes`);
+  // And the sparse bands give the reference's answer on a real image.
+  const r = rng(9);
+  const image = randomImage(r, 300, 120, 2, Float32Array);
+  const kernel = randomKernel(r, 3, 4);
+  const options = { padding: { top: 40000, bottom: 40000, left: 3 }, dilation: [40000, 2], stride: [997, 1], border: 'wrap' };
+  assertMatchesReference(convolve2d(image, kernel, options), image, kernel, options, 'sparse');
 });
 
 memory.run();

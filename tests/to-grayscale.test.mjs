@@ -52,6 +52,17 @@ gray('bt709 and explicit weights', () => {
   assert.equal(Array.from(toGrayscale(rgb([200, 0, 0]), { weights: [2, 0, 0] }).data), [255]);
 });
 
+gray('a Buffer image gives a plain Uint8Array, with no deprecation warning', async () => {
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.code ?? w.name);
+  process.on('warning', onWarning);
+  const out = toGrayscale({ width: 2, height: 1, channels: 3, data: Buffer.from([10, 20, 30, 40, 50, 60]) });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  process.off('warning', onWarning);
+  assert.equal(warnings, []);
+  assert.is(Object.getPrototypeOf(out.data), Uint8Array.prototype);
+});
+
 gray('bad arguments', () => {
   const img = rgb([1, 2, 3]);
   assertThrows(() => toGrayscale(img, { weights: 'srgb' }), RangeError, /options\.weights/);
@@ -61,6 +72,7 @@ gray('bad arguments', () => {
   assertThrows(() => toGrayscale(img, { weights: 601 }), TypeError, /options\.weights/);
   assertThrows(() => toGrayscale(img, { wieghts: 'bt601' }), TypeError, /options\.wieghts/);
   assertThrows(() => toGrayscale(img, 'bt601'), TypeError, /options/);
+  assertThrows(() => toGrayscale(img, new Date(0)), TypeError, /options/);
   assertThrows(() => toGrayscale({ ...img, channels: 0 }), RangeError, /image\.channels/);
   assertThrows(() => toGrayscale(undefined), TypeError, /image/);
   assert.equal(Array.from(toGrayscale(img).data), [2]);

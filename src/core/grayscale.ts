@@ -26,8 +26,12 @@ function weightsOf(value: unknown): readonly [number, number, number] {
   return [finiteNumber(value[0], `${name}[0]`), finiteNumber(value[1], `${name}[1]`), finiteNumber(value[2], `${name}[2]`)];
 }
 
+/** A new array of the input's pixel type (a Buffer or other Uint8Array subclass gives Uint8Array). */
 function emptyLike(data: PixelData, length: number): PixelData {
-  return new (data.constructor as new (n: number) => PixelData)(length);
+  if (data instanceof Float32Array) return new Float32Array(length);
+  if (data instanceof Uint16Array) return new Uint16Array(length);
+  if (data instanceof Uint8ClampedArray) return new Uint8ClampedArray(length);
+  return new Uint8Array(length);
 }
 
 /**

@@ -6,7 +6,7 @@
 import { rangeError, typeError } from './errors.js';
 import type { BorderMode } from './types.js';
 import { checkPixels, pixelLimit } from './limits.js';
-import { MAX_SIDE, finiteNumber, integer, isPlainObject, oneOf, optionsObject } from './validate.js';
+import { MAX_SIDE, float32Number, integer, isPlainObject, oneOf, optionsObject } from './validate.js';
 
 export const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 export const MODES = ['convolution', 'correlation'] as const;
@@ -81,7 +81,7 @@ export function planConvolution(
   const [dy, dx] = pair(o.dilation, 'options.dilation');
   const correlation = (o.mode === undefined ? 'convolution' : oneOf(o.mode, 'options.mode', MODES)) === 'correlation';
   const border = o.border === undefined ? 'constant' : oneOf(o.border, 'options.border', BORDERS);
-  const cval = o.cval === undefined ? 0 : finiteNumber(o.cval, 'options.cval');
+  const cval = o.cval === undefined ? 0 : float32Number(o.cval, 'options.cval');
   const method = o.method === undefined ? 'auto' : oneOf(o.method, 'options.method', METHODS);
   const limit = pixelLimit(o.limitInputPixels);
   checkPixels('The image', width, height, limit);

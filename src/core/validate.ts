@@ -9,8 +9,18 @@ import type { Image, PixelData } from './types.js';
 /** Largest side we accept for an image or a kernel; keeps index maths inside int32. */
 export const MAX_SIDE = 1 << 20;
 
+/** An object literal (or Object.create(null)): not an array, a typed array, a Map, a Date... */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A number that survives conversion to float32 (|v| ≤ 3.4e38): kernel taps and cval become float32. */
+export function float32Number(value: unknown, name: string): number {
+  const v = finiteNumber(value, name);
+  if (!Number.isFinite(Math.fround(v))) throw rangeError(name, 'a number within float32 range (|v| < 3.4e38)', value);
+  return v;
 }
 
 /** A finite number, else TypeError (not a number) or RangeError (NaN, ±Infinity). */
@@ -116,7 +126,7 @@ export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
       const row: unknown = value[y];
       if (!isRow(row)) throw typeError(`${name}[${y}]`, 'an array of numbers', row);
       if (row.length !== width) throw rangeError(`${name}[${y}]`, `a row of length ${width} like ${name}[0]`, row);
-      for (let x = 0; x < width; x++) data[y * width + x] = finiteNumber(row[x], `${name}[${y}][${x}]`);
+      for (let x = 0; x < width; x++) data[y * width + x] = float32Number(row[x], `${name}[${y}][${x}]`);
     }
     return { width, height, data };
   }
@@ -132,7 +142,7 @@ export function checkKernel(value: unknown, name = 'kernel'): KernelMatrix {
       throw rangeError(`${name}.data`, `length ${width * height} (width × height)`, src);
     }
     const data = new Float64Array(width * height);
-    for (let i = 0; i < data.length; i++) data[i] = finiteNumber(src[i], `${name}.data[${i}]`);
+    for (let i = 0; i < data.length; i++) data[i] = float32Number(src[i], `${name}.data[${i}]`);
     return { width, height, data };
   }
   throw typeError(name, 'an array of rows or { width, height, data }', value);

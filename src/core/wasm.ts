@@ -40,7 +40,7 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
     : Infinity;
   const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;
   const T = tileSize(sH, sW, sy, sx, outH, outW, C);
-  const fft = fftWork(T, sH, sW, sy, sx, outH, outW, C) * COST.fft + copies;
+  const fft = T > 1024 ? Infinity : fftWork(T, sH, sW, sy, sx, outH, outW, C) * COST.fft + copies;
   return { direct, separable: sep, fft };
 }
 

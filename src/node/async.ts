@@ -106,8 +106,8 @@ function threadCount(value: unknown): number {
 
 /**
  * `convolve2d` off the calling thread: same arguments, same result (bit for bit), as a Promise.
- * `options.threads` (default: the available cores) caps how many worker threads share one call;
- * small images always run as one piece. Arguments are checked before anything is sent, so bad
+ * `options.threads` (default: the available cores; more than the cores counts as the cores) caps
+ * how many worker threads share one call; small images always run as one piece. Arguments are checked before anything is sent, so bad
  * ones reject with the same TypeError/RangeError as convolve2d.
  * @example
  * const out = await convolve2dAsync(gray, kernels.gaussian(2), { padding: 'same', threads: 2 });
@@ -121,16 +121,22 @@ export async function convolve2dAsync(image: Image, kernel: Kernel, options?: Co
   const plan = planConvolution(rest, img.height, img.width, k.height, k.width);
   const length = plan.outH * plan.outW * img.channels;
   const out = rawOut === undefined ? undefined : checkOut(rawOut, length, img);
-  limit = Math.max(limit, threads);
+  // More threads than cores only adds start-up cost and halo copies: the pool stops at the cores.
+  const usable = Math.min(threads, availableParallelism());
+  limit = Math.max(limit, usable);
   // A plain copy of the kernel: the caller's may be frozen or an exotic array-like.
   const plainKernel = { width: k.width, height: k.height, data: k.data };
-  if (threads === 1 || length * k.data.length < SPLIT_MIN_WORK || plan.outH < 2) {
-    const result = await run({ width: img.width, height: img.height, channels: img.channels, data: img.data }, plainKernel, rest, []);
+  if (usable === 1 || length * k.data.length < SPLIT_MIN_WORK || plan.outH < 2) {
+    // Structured clone copies a view's whole ArrayBuffer: send a view into a larger buffer as a copy.
+    const { data } = img;
+    const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
+    const result = await run({ width: img.width, height: img.height, channels: img.channels, data: own }, plainKernel, rest,
+      own === data ? [] : [own.buffer as ArrayBuffer]);
     if (out === undefined) return result;
     out.set(result.data);
     return { ...result, data: out };
   }
-  const { pieces } = splitRows(img, plainKernel, rest, threads);
+  const { pieces } = splitRows(img, plainKernel, rest, usable);
   const data = out ?? new Float32Array(length);
   await Promise.all(pieces.map(async (piece) => {
     const part = await run(piece.image, plainKernel, piece.options, [piece.image.data.buffer as ArrayBuffer]);

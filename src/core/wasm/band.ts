@@ -43,15 +43,16 @@ export class BandSource {
   }
 
   /**
-   * Makes padded rows [first, first + count) ready. One channel is built here and then; several
-   * channels are staged raw, and `channel(c)` builds each.
+   * Makes `count` padded rows ready: first, first + step, first + 2·step... (step > 1 gathers only
+   * the rows a widely strided or dilated kernel reads). One channel is built here and then;
+   * several channels are staged raw, and `channel(c)` builds each.
    */
-  load(k: KernelExports, first: number, count: number): void {
+  load(k: KernelExports, first: number, count: number, step = 1): void {
     const { width: W, channels: C, data } = this.image;
     const buffer = k.memory.buffer;
     this.count = count;
     if (C === 1) {
-      this.fillOneChannel(new Float32Array(buffer, this.planePtr, count * this.padW), first, count);
+      this.fillOneChannel(new Float32Array(buffer, this.planePtr, count * this.padW), first, count, step);
       return;
     }
     const rowBytes = W * C * data.BYTES_PER_ELEMENT;
@@ -59,7 +60,7 @@ export class BandSource {
     const whole = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const bandRowMap = new Int32Array(buffer, this.rowMapPtr, count);
     for (let r = 0; r < count; r++) {
-      const from = this.rowMap[first + r];
+      const from = this.rowMap[first + r * step];
       bandRowMap[r] = from < 0 ? -1 : r;
       if (from >= 0) src.set(whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
     }
@@ -77,11 +78,11 @@ export class BandSource {
    * One channel, straight from the caller's array: a typed-array copy (converting to float32) for
    * the image part of each row, the column map for the border pixels, cval for constant rows.
    */
-  private fillOneChannel(plane: Float32Array, first: number, count: number): void {
+  private fillOneChannel(plane: Float32Array, first: number, count: number, step: number): void {
     const { width: W, data } = this.image;
     const { padW, colMap, rowMap, cval, left } = this;
     for (let r = 0; r < count; r++) {
-      const from = rowMap[first + r];
+      const from = rowMap[first + r * step];
       const o = r * padW;
       if (from < 0) {
         plane.fill(cval, o, o + padW);

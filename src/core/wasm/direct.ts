@@ -21,8 +21,15 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
   const spanH = plan.dy * (kH - 1);
   const rowBytes = padW * 4 * Math.max(1, channels / 2);
   const rows = Math.floor((BAND_BYTES / rowBytes - spanH) / plan.sy);
-  return Math.max(8, Math.min(plan.outH, rows));
+  return Math.min(plan.outH, Math.max(8, rows));
 }
+
+/**
+ * A dense band holds every padded row between its first and last tap, rows the strides and the
+ * dilation skip included. Past this size (a huge stride or dilation) bands are one output row
+ * and hold only the kH rows it reads.
+ */
+const DENSE_LIMIT = 32 << 20;
 
 /** Direct (or, with `factors`, two-pass separable) convolution into `out`. */
 export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array, factors?: Factors): void {
@@ -31,10 +38,12 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const { outH, outW, sy, dy } = plan;
   const padW = W + plan.left + plan.right;
   const spanH = dy * (kernel.height - 1);
-  const band = bandRows(plan, padW, C, kernel.height);
+  let band = bandRows(plan, padW, C, kernel.height);
+  const sparse = ((band - 1) * sy + spanH + 1) * padW * 4 > DENSE_LIMIT && (band > 1 || dy > 1);
+  if (sparse) band = 1;
 
   const layout = new Layout(k.heapBase());
-  const source = new BandSource(image, plan, layout, (band - 1) * sy + spanH + 1);
+  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const dstPtr = layout.take(band * outW * C * 4);
   // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
@@ -53,16 +62,19 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   }
   const planePtr = source.planePtr;
 
+  // In a sparse band the kH rows are gathered next to each other: tap rows are 1 apart.
+  const rowStep = sparse ? 1 : dy;
   for (let i0 = 0; i0 < outH; i0 += band) {
     const rows = Math.min(band, outH - i0);
-    source.load(k, i0 * sy, (rows - 1) * sy + spanH + 1);
+    if (sparse) source.load(k, i0 * sy, kernel.height, dy);
+    else source.load(k, i0 * sy, (rows - 1) * sy + spanH + 1);
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
       if (factors) {
-        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, dy, 1, sy, 1, rows, padW, tmpPtr, 1, 0);
+        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, rows, padW, tmpPtr, 1, 0);
         k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, rows, outW, dstPtr, C, c);
       } else {
-        k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, dy, plan.dx, sy, plan.sx,
+        k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
           rows, outW, dstPtr, C, c);
       }
     }

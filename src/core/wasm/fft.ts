@@ -80,6 +80,10 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   const padH = H + plan.top + plan.bottom, padW = W + plan.left + plan.right;
 
   const T = tileSize(sH, sW, sy, sx, outH, outW, C);
+  if (T > 4096) {
+    throw new RangeError(`The kernel reaches ${sH}×${sW} pixels with its dilation: too far for options.method "fft" ` +
+      '(tiles of at most 4096); use "direct" or "auto"');
+  }
   const validH = T - sH + 1, validW = T - sW + 1;
   // Output rows one strip of tiles yields (at least one).
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
