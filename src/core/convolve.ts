@@ -3,7 +3,7 @@
  */
 import { rangeError, typeError } from './errors.js';
 import { planConvolution } from './options.js';
-import { factorize } from './separable.js';
+import { factorsFor } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from './types.js';
 import { checkImage, checkKernel } from './validate.js';
 import { convolveWasm } from './wasm.js';
@@ -27,11 +27,8 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const length = plan.outH * plan.outW * img.channels;
   const out: unknown = (options as { out?: unknown } | undefined)?.out;
   const data = out === undefined ? new Float32Array(length) : checkOut(out, length, img);
-  const factors = plan.method === 'auto' || plan.method === 'separable' ? factorize(k) : undefined;
-  if (plan.method === 'separable' && !factors) {
-    throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
-  }
-  convolveWasm(img, k, plan, data, factors);
+  const factors = factorsFor(k, plan);
+  convolveWasm(img, k, plan, { data, channels: img.channels }, factors);
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
 }
 

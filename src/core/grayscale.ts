@@ -16,7 +16,8 @@ const BT709: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];
 /** OpenCV's RY15, GY15, BY15: round(w · 2^15) for BT.601. */
 const BT601_Q15: readonly [number, number, number] = [9798, 19235, 3735];
 
-function weightsOf(value: unknown): readonly [number, number, number] {
+/** Checks a `weights` value and returns [r, g, b]. */
+export function checkWeights(value: unknown): readonly [number, number, number] {
   const name = 'options.weights';
   if (value === undefined || value === 'bt601') return BT601;
   if (value === 'bt709') return BT709;
@@ -44,7 +45,7 @@ export function toGrayscale<D extends PixelData>(image: Image<D>, options?: Gray
   const img = checkImage(image);
   const o = optionsObject(options, 'options', ['weights']);
   const weights: GrayWeights = o.weights as GrayWeights;
-  const [wr, wg, wb] = weightsOf(weights);
+  const [wr, wg, wb] = checkWeights(weights);
   const { width, height, channels: C, data: src } = img;
   const n = width * height;
   const dst = emptyLike(src, n);

@@ -9,6 +9,8 @@ export type {
 export { convolve2d } from './convolve.js';
 export { toGrayscale } from './grayscale.js';
 export { toUint8 } from './uint8.js';
+export { convolveToUint8 } from './pipeline.js';
+export type { PipelineOptions } from './pipeline.js';
 export { kernels } from './kernels.js';
 export type { FixedKernelName } from './kernels.js';
 export { init } from './wasm.js';

@@ -10,10 +10,11 @@
  * tests/png-codec.test.mjs checks this on all of PngSuite and on mutated files.
  *
  * It rejects what the Node entry rejects: `checkPng` first, then the zlib stream must be whole,
- * carry a matching Adler-32 (fflate does not check it; Node's zlib does) and inflate to exactly the
- * size the header implies; then bad filter types and palette indices past the palette throw.
+ * carry a matching Adler-32 right after the deflate data (fflate does not check it; Node's zlib
+ * does) and inflate to exactly the size the header implies; then bad filter types and palette
+ * indices past the palette throw.
  */
-import { inflateSync, zlibSync } from 'fflate';
+import { Inflate, inflateSync, zlibSync } from 'fflate';
 import { typeError } from './errors.js';
 import { checkPixels, pixelLimit } from './limits.js';
 import { checkPng, crc32, inflatedLength, type PngInfo } from './png-check.js';
@@ -49,7 +50,11 @@ function readUint32(bytes: Uint8Array, at: number): number {
   return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
 }
 
-/** Adler-32 (RFC 1950 section 8.2), the checksum that ends a zlib stream. */
+/**
+ * Adler-32 (RFC 1950 section 8.2), the checksum that ends a zlib stream.
+ * @example
+ * adler32(new TextEncoder().encode('Wikipedia')); // 0x11e60398
+ */
 export function adler32(bytes: Uint8Array): number {
   let a = 1;
   let b = 0;
@@ -105,57 +110,101 @@ function readExtras(bytes: Uint8Array, info: PngInfo): Extras {
   return extras;
 }
 
+/** Input bytes handed to the inflater at a time, so that a decompression bomb stops early. */
+const PUSH_BYTES = 1 << 16;
+
+/** Thrown from the output callback to stop inflating once there is more than expected. */
+const TOO_MUCH = new Error('more output than expected');
+
 /**
- * Inflates the IDAT zlib stream into exactly `expected` bytes, or throws. Node's zlib is the
- * yardstick: a bad header, a truncated stream, a wrong Adler-32 or the wrong amount of data are
- * errors there, and so here. Bytes after the Adler-32 are as pngjs treats them (see below).
+ * How many bytes the deflate data at the start of `data` takes: the shortest prefix that inflates.
+ * Slow (a binary search of whole inflations); used only if fflate's stream class changes shape.
+ * @example
+ * deflateLength(zlibStream.subarray(2)); // the Adler-32 starts 2 + this many bytes in
+ */
+export function deflateLength(data: Uint8Array): number {
+  let lo = 0;
+  let hi = data.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    let whole = true;
+    try {
+      inflateSync(data.subarray(0, mid));
+    } catch {
+      whole = false;
+    }
+    if (whole) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * Inflates the raw deflate data at the start of `data`, stopping with TOO_MUCH past `limit` bytes
+ * of output. Returns the output and how many input bytes the deflate data took, which zlib needs
+ * (the Adler-32 follows right there) but fflate's sync API does not report. Its stream class keeps
+ * it in two private fields: `p`, the input not consumed yet, and `s.p`, the bits of p's first byte
+ * already used. They are read when they have that shape; otherwise `deflateLength` finds it.
+ * @example
+ * const { output, used } = inflateRaw(zlibStream.subarray(2), expectedBytes);
+ * const adlerAt = 2 + used;
+ */
+export function inflateRaw(data: Uint8Array, limit: number): { output: Uint8Array; used: number } {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const inflater = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > limit) throw TOO_MUCH;
+    parts.push(chunk);
+  });
+  let at = 0;
+  do {
+    inflater.push(data.subarray(at, at + PUSH_BYTES), at + PUSH_BYTES >= data.length);
+    at += PUSH_BYTES;
+  } while (at < data.length);
+  const output = parts.length === 1 ? parts[0] : concat(parts);
+  const state = inflater as unknown as { p?: unknown; s?: { p?: unknown } };
+  const rest = state.p;
+  const bits = state.s?.p;
+  const used = rest instanceof Uint8Array && typeof bits === 'number' && bits >= 0 && bits < 8
+    ? data.length - rest.length + (bits > 0 ? 1 : 0)
+    : deflateLength(data);
+  return { output, used };
+}
+
+/**
+ * Inflates the IDAT zlib stream (RFC 1950) into exactly `expected` bytes, or throws. Node's zlib,
+ * which the Node entry runs first, is the yardstick: a bad header, deflate data cut short, a
+ * wrong or missing Adler-32 right after the deflate data, or the wrong amount of pixel data are
+ * errors there and so here. Bytes after the Adler-32 are as pngjs treats them (see below).
  */
 function inflateIdat(parts: Uint8Array[], expected: number, interlaced: boolean): Uint8Array {
   const stream = parts.length === 1 ? parts[0] : concat(parts);
-  const n = stream.length;
-  if (n < 2) throw invalid('bad zlib data in IDAT (unexpected end of file)');
+  const bad = (reason: string, cause?: unknown) => invalid(`bad zlib data in IDAT (${reason})`, cause);
+  if (stream.length < 2) throw bad('unexpected end of file');
   const cmf = stream[0];
   const flg = stream[1];
-  if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw invalid('bad zlib data in IDAT (incorrect header check)');
-  if (cmf >> 4 > 7) throw invalid('bad zlib data in IDAT (invalid window size)');
-  if (flg & 32) throw invalid('bad zlib data in IDAT (a preset dictionary is not allowed)');
-  // One byte of headroom tells "too much data" apart from "exactly enough"; fflate drops the rest.
-  const out = new Uint8Array(expected + 1);
-  const inflate = (end: number): Uint8Array => inflateSync(stream.subarray(2, end), { out });
-  let data: Uint8Array;
+  if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw bad('incorrect header check');
+  if (cmf >> 4 > 7) throw bad('invalid window size');
+  if (flg & 32) throw bad('a preset dictionary is not allowed');
+  let inflated: { output: Uint8Array; used: number };
   try {
-    if (n < 6) throw new Error('unexpected end of file');
-    // Normally the Adler-32 is the last four bytes; if the deflate data runs into them, it is cut short.
-    data = inflate(n - 4);
+    inflated = inflateRaw(stream.subarray(2), expected);
   } catch (cause) {
-    throw invalid(`bad zlib data in IDAT (${(cause as Error).message})`, cause);
+    if (cause === TOO_MUCH) throw invalid(`IDAT data inflates to more than ${expected} bytes`);
+    throw bad((cause as Error).message, cause);
   }
-  if (data.length > expected) throw invalid(`IDAT data inflates to more than ${expected} bytes`);
-  if (data.length < expected) throw invalid(`IDAT data inflates to ${data.length} bytes, expected ${expected}`);
-  const sum = adler32(data);
-  if (readUint32(stream, n - 4) !== sum) {
-    // Rare: bytes after the checksum. pngjs's own inflate, used for non-interlaced images, comes
-    // up short then ("There are some read requests waitng on finished stream"); for interlaced ones
-    // it uses zlib, which ignores them.
-    if (!interlaced) throw invalid('cannot decode pixel data (bytes after the end of the zlib stream in IDAT)');
-    // So find where the deflate data ends (the shortest prefix that inflates) and read the
-    // checksum there, as zlib does.
-    let lo = 2;
-    let hi = n - 4;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      let whole = true;
-      try {
-        inflate(mid);
-      } catch {
-        whole = false;
-      }
-      if (whole) hi = mid;
-      else lo = mid + 1;
-    }
-    if (readUint32(stream, lo) !== sum) throw invalid('bad zlib data in IDAT (incorrect data check)');
+  const { output, used } = inflated;
+  const end = 2 + used; // where the Adler-32 must be
+  if (end + 4 > stream.length) throw bad('unexpected end of file');
+  if (readUint32(stream, end) !== adler32(output)) throw bad('incorrect data check');
+  if (output.length !== expected) throw invalid(`IDAT data inflates to ${output.length} bytes, expected ${expected}`);
+  // zlib ignores bytes after the Adler-32, and so does pngjs for interlaced images; for the
+  // others its own inflate comes up short ("There are some read requests waitng on finished stream").
+  if (!interlaced && end + 4 < stream.length) {
+    throw invalid('cannot decode pixel data (bytes after the end of the zlib stream in IDAT)');
   }
-  return out.subarray(0, expected);
+  return output;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -321,45 +370,55 @@ function writeUint32(bytes: Uint8Array, at: number, value: number): void {
 
 /**
  * Filters each row with the type that gives the smallest sum of |bytes as signed| (the PNG
- * spec's suggested heuristic, as pngjs and libpng use), into `rows` rows of 1 + rowBytes bytes.
+ * spec's suggested heuristic, as pngjs and libpng use), into `height` rows of 1 + rowBytes bytes.
+ * One pass sums all five candidates; a second writes the winner.
  */
 function filterRows(data: Uint8Array, height: number, rowBytes: number, bpp: number): Uint8Array {
   const out = new Uint8Array(height * (rowBytes + 1));
-  const trial = new Uint8Array(rowBytes);
-  const best = new Uint8Array(rowBytes);
+  const zero = new Uint8Array(rowBytes);
+  const cost = (v: number) => (v < 128 ? v : 256 - v);
   for (let y = 0; y < height; y++) {
-    const row = y * rowBytes;
-    const up = row - rowBytes;
-    let bestSum = Infinity;
-    let bestType = 0;
-    for (let type = 0; type <= 4; type++) {
-      let sum = 0;
+    const row = data.subarray(y * rowBytes, (y + 1) * rowBytes);
+    const up = y > 0 ? data.subarray((y - 1) * rowBytes, y * rowBytes) : zero;
+    let none = 0, sub = 0, upSum = 0, avg = 0, paeth = 0;
+    for (let x = 0; x < rowBytes; x++) {
+      const v = row[x];
+      const a = x >= bpp ? row[x - bpp] : 0;
+      const b = up[x];
+      const c = x >= bpp ? up[x - bpp] : 0;
+      const pa = Math.abs(b - c);
+      const pb = Math.abs(a - c);
+      const pc = Math.abs(a + b - 2 * c);
+      none += cost(v);
+      sub += cost((v - a) & 255);
+      upSum += cost((v - b) & 255);
+      avg += cost((v - ((a + b) >> 1)) & 255);
+      paeth += cost((v - (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 255);
+    }
+    const sums = [none, sub, upSum, avg, paeth];
+    const type = sums.indexOf(Math.min(...sums));
+    const at = y * (rowBytes + 1);
+    out[at] = type;
+    const dst = out.subarray(at + 1, at + 1 + rowBytes);
+    if (type === 0) dst.set(row);
+    else {
       for (let x = 0; x < rowBytes; x++) {
-        const a = x >= bpp ? data[row + x - bpp] : 0;
-        const b = y > 0 ? data[up + x] : 0;
-        const c = x >= bpp && y > 0 ? data[up + x - bpp] : 0;
-        let predicted = 0;
+        const a = x >= bpp ? row[x - bpp] : 0;
+        const b = up[x];
+        let predicted: number;
         if (type === 1) predicted = a;
         else if (type === 2) predicted = b;
         else if (type === 3) predicted = (a + b) >> 1;
-        else if (type === 4) {
+        else {
+          const c = x >= bpp ? up[x - bpp] : 0;
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
           const pc = Math.abs(a + b - 2 * c);
           predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
         }
-        const v = (data[row + x] - predicted) & 255;
-        trial[x] = v;
-        sum += v < 128 ? v : 256 - v;
-      }
-      if (sum < bestSum) {
-        bestSum = sum;
-        bestType = type;
-        best.set(trial);
+        dst[x] = row[x] - predicted;
       }
     }
-    out[y * (rowBytes + 1)] = bestType;
-    out.set(best, y * (rowBytes + 1) + 1);
   }
   return out;
 }

@@ -3,6 +3,8 @@
  * is a vertical 1-D pass with u then a horizontal one with v: kH + kW taps per output instead of
  * kH·kW. This finds u and v when they exist.
  */
+import { rangeError } from './errors.js';
+import type { ConvolvePlan } from './options.js';
 import type { KernelMatrix } from './validate.js';
 
 /** The two factors of a rank-1 kernel, as K[m][n] = column[m] · row[n]. */
@@ -36,4 +38,14 @@ export function factorize(k: KernelMatrix): Factors | undefined {
     }
   }
   return { column, row };
+}
+
+/** The factors a plan may use: looked for under "auto" and "separable"; "separable" needs them. */
+export function factorsFor(k: KernelMatrix, plan: ConvolvePlan): Factors | undefined {
+  if (plan.method !== 'auto' && plan.method !== 'separable') return undefined;
+  const factors = factorize(k);
+  if (plan.method === 'separable' && !factors) {
+    throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
+  }
+  return factors;
 }

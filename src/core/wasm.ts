@@ -12,6 +12,9 @@ import type { Image } from './types.js';
 import type { KernelMatrix } from './validate.js';
 import { convolveDirect } from './wasm/direct.js';
 import { convolveFft, fftWork, tileSize } from './wasm/fft.js';
+import type { Target } from './wasm/instance.js';
+
+export type { Target } from './wasm/instance.js';
 
 export { init, wasmMemoryBytes } from './wasm/instance.js';
 
@@ -57,11 +60,11 @@ export function choosePath(image: Image, kernel: KernelMatrix, plan: ConvolvePla
 
 /**
  * Runs a planned convolution of a checked image and kernel in WebAssembly on the chosen path.
- * Writes into `out` (length outH·outW·channels).
+ * Writes into `target` (outH·outW·channels values).
  */
-export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array, factors?: Factors): Path {
+export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors): Path {
   const path = choosePath(image, kernel, plan, factors);
-  if (path === 'fft') convolveFft(image, kernel, plan, out);
-  else convolveDirect(image, kernel, plan, out, path === 'separable' ? factors : undefined);
+  if (path === 'fft') convolveFft(image, kernel, plan, target);
+  else convolveDirect(image, kernel, plan, target, path === 'separable' ? factors : undefined);
   return path;
 }

@@ -21,8 +21,11 @@ export class BandSource {
   private readonly srcPtr: Ptr;
   private count = 0;
 
-  /** Reserves room in `layout` for bands of up to `maxRows` padded rows. */
-  constructor(private readonly image: Image, plan: ConvolvePlan, layout: Layout, maxRows: number) {
+  /**
+   * Reserves room in `layout` for bands of up to `maxRows` padded rows. With `gray`, the planes are
+   * the BT.601 gray of 8-bit RGB(A) pixels (toGrayscale's values), one channel.
+   */
+  constructor(private readonly image: Image, plan: ConvolvePlan, layout: Layout, maxRows: number, private readonly gray = false) {
     const { width: W, height: H, channels: C, data } = image;
     this.padW = W + plan.left + plan.right;
     this.padH = H + plan.top + plan.bottom;
@@ -70,6 +73,10 @@ export class BandSource {
   channel(k: KernelExports, c: number): void {
     const { width: W, channels: C, data } = this.image;
     if (C === 1) return;
+    if (this.gray) {
+      k.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
+      return;
+    }
     const pad: PadFn = data instanceof Float32Array ? k.padPlaneF32 : data instanceof Uint16Array ? k.padPlaneU16 : k.padPlaneU8;
     pad(this.srcPtr, W, C, c, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
   }

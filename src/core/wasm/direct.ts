@@ -8,7 +8,7 @@ import type { Factors } from '../separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve } from './instance.js';
+import { Layout, getKernels, reserve, writeBand, type Target } from './instance.js';
 
 /**
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
@@ -31,10 +31,11 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
  */
 const DENSE_LIMIT = 32 << 20;
 
-/** Direct (or, with `factors`, two-pass separable) convolution into `out`. */
-export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array, factors?: Factors): void {
+/** Direct (or, with `factors`, two-pass separable) convolution into `target`. */
+export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors): void {
   const k = getKernels();
-  const { width: W, height: H, channels: C } = image;
+  const { width: W, height: H } = image;
+  const C = target.channels;
   const { outH, outW, sy, dy } = plan;
   const padW = W + plan.left + plan.right;
   const spanH = dy * (kernel.height - 1);
@@ -43,7 +44,7 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   if (sparse) band = 1;
 
   const layout = new Layout(k.heapBase());
-  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1);
+  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const dstPtr = layout.take(band * outW * C * 4);
   // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
@@ -78,6 +79,6 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
           rows, outW, dstPtr, C, c);
       }
     }
-    out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
+    writeBand(k, target, dstPtr, rows * outW * C, i0 * outW * C);
   }
 }

@@ -16,7 +16,7 @@ import { orientedKernel } from '../options.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve, type KernelExports, type Ptr } from './instance.js';
+import { Layout, getKernels, reserve, writeBand, type KernelExports, type Ptr, type Target } from './instance.js';
 
 /** Largest tile side: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;
@@ -71,10 +71,11 @@ function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, t: Tables, i
   k.fftColumns(re, im, T, t.tw, t.rev, inverse);
 }
 
-/** Convolution through the DFT into `out`. */
-export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Float32Array): void {
+/** Convolution through the DFT into `target`. */
+export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target): void {
   const k = getKernels();
-  const { width: W, height: H, channels: C } = image;
+  const { width: W, height: H } = image;
+  const C = target.channels;
   const { outH, outW, sy, sx, dy, dx } = plan;
   const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;
   const padH = H + plan.top + plan.bottom, padW = W + plan.left + plan.right;
@@ -89,7 +90,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
 
   const layout = new Layout(k.heapBase());
-  const source = new BandSource(image, plan, layout, T);
+  const source = new BandSource(image, plan, layout, T, target.gray);
   const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
   const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
   const tables = { tw: layout.take(T * 8), rev: layout.take(T * 4) };
@@ -146,6 +147,6 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         });
       }
     }
-    out.set(new Float32Array(buffer, dstPtr, rows * outW * C), i0 * outW * C);
+    writeBand(k, target, dstPtr, rows * outW * C, i0 * outW * C);
   }
 }

@@ -29,6 +29,31 @@ export interface KernelExports {
   gatherTile(src: Ptr, n: number, row0: number, rowStep: number, rows: number, col0: number, colStep: number,
     cols: number, dst: Ptr, dstRowStride: number, dstPixel: number): void;
   loadTile(src: Ptr, w: number, row0: number, col0: number, rows: number, cols: number, tile: Ptr, n: number): void;
+  grayPlaneU8(src: Ptr, srcW: number, channels: number, rowMap: Ptr, padH: number, colMap: Ptr, padW: number,
+    cval: number, plane: Ptr): void;
+  mapToU8(p: Ptr, count: number, absolute: boolean): void;
+}
+
+/**
+ * Where results go: float32 (convolve2d), or bytes mapped as toUint8's "clamp"/"abs" (the fused
+ * pipeline). `channels` is the output's channel count.
+ */
+export interface Target {
+  data: Float32Array | Uint8Array;
+  channels: number;
+  /** Fuse BT.601 grayscale into the padding (8-bit RGB(A) input only). */
+  gray?: boolean;
+  absolute?: boolean;
+}
+
+/** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
+export function writeBand(k: KernelExports, target: Target, ptr: Ptr, count: number, offset: number): void {
+  if (target.data instanceof Float32Array) {
+    target.data.set(new Float32Array(k.memory.buffer, ptr, count), offset);
+  } else {
+    k.mapToU8(ptr, count, target.absolute === true);
+    target.data.set(new Uint8Array(k.memory.buffer, ptr, count), offset);
+  }
 }
 
 const PAGE = 65536;
