@@ -1,0 +1,18 @@
+/**
+ * The browser entry of conv2d-wasm (package.json's "browser" condition): the platform-free core,
+ * PNG through fflate instead of pngjs, `convolve2dAsync` on a pool of Web Workers, and converters
+ * for ImageData, canvases, ImageBitmaps and Blobs. Nothing here imports Node APIs; the WASM is
+ * embedded in the JavaScript, so there is no file to serve or copy. Call `await init()` once
+ * before the synchronous functions.
+ * @example
+ * import { init, fromBlob, toGrayscale, convolve2d, kernels, toImageData } from 'conv2d-wasm';
+ * await init();
+ * const gray = toGrayscale(await fromBlob(file));
+ * ctx.putImageData(toImageData(convolve2d(gray, kernels.edge, { padding: 'same' })), 0, 0);
+ */
+export * from '../core/index.js';
+export { decodePng, encodePng } from '../core/png-codec.js';
+export type { DecodeOptions } from '../core/png-codec.js';
+export { convolve2dAsync, terminateWorkers } from './async.js';
+export { fromBlob, fromCanvas, fromImageData, fromImageSource, toBlob, toImageData } from './canvas.js';
+export type { ImageDataLike } from './canvas.js';

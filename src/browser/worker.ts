@@ -1,0 +1,32 @@
+/**
+ * Web Worker side of the browser `convolve2dAsync`: runs `convolve2d` on what the page sends and
+ * transfers the result back (no copy). Arguments were already checked on the page.
+ *
+ * This file is not loaded by URL. scripts/build-browser.mjs bundles it (with the core and the
+ * embedded WASM) into one module and stores the text in worker-source.generated.ts; async.ts
+ * starts workers from a Blob URL of that text. See async.ts for why.
+ */
+import { convolve2d } from '../core/convolve.js';
+import { init } from '../core/wasm.js';
+import type { WorkerRequest, WorkerResponse } from './async.js';
+
+/** The parts of a dedicated worker's global scope used here (tsconfig's lib is the page's DOM). */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+}
+
+const scope = self as unknown as WorkerScope;
+// Compiled once per worker, asynchronously, before the first task.
+const ready = init();
+
+scope.onmessage = async ({ data: request }) => {
+  try {
+    await ready;
+    const out = convolve2d(request.image, request.kernel, request.options);
+    scope.postMessage({ id: request.id, image: out }, [out.data.buffer as ArrayBuffer]);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    scope.postMessage({ id: request.id, error: { name: e.name, message: e.message } });
+  }
+};
