@@ -6,14 +6,13 @@
  * embedded WASM) into one module and stores the text in worker-source.generated.ts; async.ts
  * starts workers from a Blob URL of that text. See async.ts for why.
  */
-import { convolve2d } from '../core/convolve.js';
+import { answer, type TaskRequest, type TaskResponse } from '../core/pool.js';
 import { init } from '../core/wasm.js';
-import type { WorkerRequest, WorkerResponse } from './async.js';
 
 /** The parts of a dedicated worker's global scope used here (tsconfig's lib is the page's DOM). */
 interface WorkerScope {
-  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
-  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<TaskRequest>) => void) | null;
+  postMessage(message: TaskResponse, transfer?: Transferable[]): void;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -23,10 +22,10 @@ const ready = init();
 scope.onmessage = async ({ data: request }) => {
   try {
     await ready;
-    const out = convolve2d(request.image, request.kernel, request.options);
-    scope.postMessage({ id: request.id, image: out }, [out.data.buffer as ArrayBuffer]);
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    scope.postMessage({ id: request.id, error: { name: e.name, message: e.message } });
+    scope.postMessage({ id: request.id, error: { name: 'Error', message: (error as Error).message } });
+    return;
   }
+  const { response, transfer } = answer(request);
+  scope.postMessage(response, transfer);
 };
