@@ -176,9 +176,9 @@ export function inflateRaw(data: Uint8Array, limit: number): { output: Uint8Arra
  * Inflates the IDAT zlib stream (RFC 1950) into exactly `expected` bytes, or throws. Node's zlib,
  * which the Node entry runs first, is the yardstick: a bad header, deflate data cut short, a
  * wrong or missing Adler-32 right after the deflate data, or the wrong amount of pixel data are
- * errors there and so here. Bytes after the Adler-32 are as pngjs treats them (see below).
+ * errors there and so here; so are bytes after the Adler-32 (see below).
  */
-function inflateIdat(parts: Uint8Array[], expected: number, interlaced: boolean): Uint8Array {
+function inflateIdat(parts: Uint8Array[], expected: number): Uint8Array {
   const stream = parts.length === 1 ? parts[0] : concat(parts);
   const bad = (reason: string, cause?: unknown) => invalid(`bad zlib data in IDAT (${reason})`, cause);
   if (stream.length < 2) throw bad('unexpected end of file');
@@ -199,10 +199,10 @@ function inflateIdat(parts: Uint8Array[], expected: number, interlaced: boolean)
   if (end + 4 > stream.length) throw bad('unexpected end of file');
   if (readUint32(stream, end) !== adler32(output)) throw bad('incorrect data check');
   if (output.length !== expected) throw invalid(`IDAT data inflates to ${output.length} bytes, expected ${expected}`);
-  // zlib ignores bytes after the Adler-32, and so does pngjs for interlaced images; for the
-  // others its own inflate comes up short ("There are some read requests waitng on finished stream").
-  if (!interlaced && end + 4 < stream.length) {
-    throw invalid('cannot decode pixel data (bytes after the end of the zlib stream in IDAT)');
+  // Bytes after the Adler-32 are an error in both decoders (pngjs alone accepts them for some
+  // images and fails on others; the Node decoder checks for them before pngjs runs).
+  if (end + 4 < stream.length) {
+    throw invalid(`${stream.length - end - 4} bytes after the end of the zlib stream in IDAT`);
   }
   return output;
 }
@@ -343,7 +343,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptio
     throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
   }
   const extras = readExtras(input, info);
-  const raw = inflateIdat(info.idat, expectedRaw, interlace === 1);
+  const raw = inflateIdat(info.idat, expectedRaw);
   const out = new Uint8Array(width * height * 4);
   const bitsPerPixel = bitDepth * SAMPLES[colorType];
   const bpp = Math.max(1, bitsPerPixel >> 3);

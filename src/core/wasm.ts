@@ -47,8 +47,35 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
   return { direct, separable: sep, fft };
 }
 
-/** The path for a call: the one asked for, or the cheapest that applies. */
+/**
+ * Whether the FFT path gives the direct path's answer for this image. Its rounding error scales
+ * with the largest value in a tile (float64 transforms: about 5e-16 of max|P|·Σ|K|), not with each
+ * output, and one NaN or ±Infinity pixel turns its whole tile into NaN, where the direct sum puts
+ * them only in the windows that hold them. So the FFT is used only when every value is finite and
+ * max|P|·Σ|K| ≤ 1e9, which keeps its error under 1e-6 everywhere. 8-bit images always qualify.
+ */
+export function fftSafe(image: Image, kernel: KernelMatrix, plan: ConvolvePlan): boolean {
+  let taps = 0;
+  for (let i = 0; i < kernel.data.length; i++) taps += Math.abs(kernel.data[i]);
+  const limit = 1e9 / Math.max(taps, 1e-300);
+  if (Math.abs(plan.cval) > limit) return false;
+  const { data } = image;
+  if (!(data instanceof Float32Array)) return (data instanceof Uint16Array ? 65535 : 255) <= limit;
+  for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]) <= limit)) return false; // NaN fails too
+  return true;
+}
+
+/**
+ * The path for a call: the one asked for, or the cheapest that applies. "fft" (asked for or
+ * chosen) falls back to the direct sum when `fftSafe` says the FFT would not give its answer.
+ */
 export function choosePath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {
+  const path = preferredPath(image, kernel, plan, factors);
+  if (path !== 'fft' || fftSafe(image, kernel, plan)) return path;
+  return plan.method === 'auto' && factors && kernel.width > 1 && kernel.height > 1 ? 'separable' : 'direct';
+}
+
+function preferredPath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {
   if (plan.method !== 'auto') return plan.method;
   // One-row or one-column kernels are already 1-D; tiny kernels are never worth a transform.
   if (kernel.data.length < 25 && !(factors && kernel.width > 1 && kernel.height > 1 && kernel.data.length >= 9)) return 'direct';

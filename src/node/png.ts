@@ -54,10 +54,20 @@ function reason(cause: unknown): string {
  */
 function checkPixelStream(idat: Uint8Array[], expected: number): void {
   let length: number;
+  const stream = Buffer.concat(idat);
   try {
     // One byte of headroom tells "too much data" apart from "exactly enough".
-    length = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 }).length;
+    const { buffer, engine } = inflateSync(stream, { maxOutputLength: expected + 1, info: true }) as unknown as
+      { buffer: Buffer; engine: { bytesWritten: number } };
+    length = buffer.length;
+    // Node's inflate stops at the end of the zlib stream and ignores what follows; pngjs then
+    // decodes small images and fails on larger ones. Bytes after the stream are an error, as in
+    // the platform-free codec, so both decoders agree.
+    if (length === expected && engine.bytesWritten < stream.length) {
+      throw new Error(`Invalid PNG: ${stream.length - engine.bytesWritten} bytes after the end of the zlib stream in IDAT`);
+    }
   } catch (cause) {
+    if (cause instanceof Error && cause.message.startsWith('Invalid PNG')) throw cause;
     if ((cause as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') {
       throw new Error(`Invalid PNG: bad zlib data in IDAT (${reason(cause)})`, { cause });
     }
