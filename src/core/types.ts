@@ -60,7 +60,8 @@ export interface ConvolveOptions {
   cval?: number;
   /**
    * How to compute (default `"auto"`): `"direct"` sums every tap; `"separable"` runs a vertical
-   * then a horizontal 1-D pass and needs a rank-1 kernel (Gaussian, box, Sobel...); `"fft"`
+   * then a horizontal 1-D pass and needs a rank-1 kernel (Gaussian, box, Sobel...; it falls back
+   * to `"direct"` where its intermediate would overflow float32); `"fft"`
    * correlates tiles through the 2-D DFT (for large kernels; it falls back to `"direct"` for
    * images with NaN, ±Infinity or a range so wide its rounding would show); `"auto"` picks the
    * fastest that applies by a calibrated cost model. All give the definition's result to float32

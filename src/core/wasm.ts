@@ -47,32 +47,53 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
   return { direct, separable: sep, fft };
 }
 
-/**
- * Whether the FFT path gives the direct path's answer for this image. Its rounding error scales
- * with the largest value in a tile (float64 transforms: about 5e-16 of max|P|·Σ|K|), not with each
- * output, and one NaN or ±Infinity pixel turns its whole tile into NaN, where the direct sum puts
- * them only in the windows that hold them. So the FFT is used only when every value is finite and
- * max|P|·Σ|K| ≤ 1e9, which keeps its error under 1e-6 everywhere. 8-bit images always qualify.
- */
-export function fftSafe(image: Image, kernel: KernelMatrix, plan: ConvolvePlan): boolean {
-  let taps = 0;
-  for (let i = 0; i < kernel.data.length; i++) taps += Math.abs(kernel.data[i]);
-  const limit = 1e9 / Math.max(taps, 1e-300);
-  if (Math.abs(plan.cval) > limit) return false;
+/** The largest finite |value| in the image or cval, and whether every value is finite. */
+function magnitude(image: Image, cval: number): { max: number; finite: boolean } {
   const { data } = image;
-  if (!(data instanceof Float32Array)) return (data instanceof Uint16Array ? 65535 : 255) <= limit;
-  for (let i = 0; i < data.length; i++) if (!(Math.abs(data[i]) <= limit)) return false; // NaN fails too
-  return true;
+  if (!(data instanceof Float32Array)) return { max: Math.max(data instanceof Uint16Array ? 65535 : 255, Math.abs(cval)), finite: true };
+  let max = Math.abs(cval), finite = true;
+  for (let i = 0; i < data.length; i++) {
+    const a = Math.abs(data[i]);
+    if (a > max) {
+      if (a === Infinity) finite = false;
+      else max = a;
+    } else if (a !== a) finite = false; // NaN
+  }
+  return { max, finite };
+}
+
+const sumAbs = (values: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += Math.abs(values[i]);
+  return s;
+};
+
+/**
+ * Whether a fast path gives the direct sum's answer for this image.
+ * - FFT: its rounding error scales with the largest value in a tile (float64 transforms: about
+ *   5e-16 of max|P|·Σ|K|), not with each output, and one NaN or ±Infinity pixel turns its whole
+ *   tile into NaN, where the direct sum puts them only in the windows that hold them. So it needs
+ *   every value finite and max|P|·Σ|K| ≤ 1e9, which keeps its error under 1e-6 everywhere.
+ * - Separable: the vertical pass's float32 intermediate, Σ u[m]·P, can overflow where no product of
+ *   the definition does (a tap 2 next to a pixel 2e38). It needs max|P|·Σ|u| ≤ 1e37.
+ * 8-bit and 16-bit images always qualify for both.
+ */
+export function pathSafe(path: Path, image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors?: Factors): boolean {
+  if (path === 'direct') return true;
+  const { max, finite } = magnitude(image, plan.cval);
+  if (path === 'fft') return finite && max * sumAbs(kernel.data) <= 1e9;
+  return factors !== undefined && max * sumAbs(factors.column) <= 1e37;
 }
 
 /**
- * The path for a call: the one asked for, or the cheapest that applies. "fft" (asked for or
- * chosen) falls back to the direct sum when `fftSafe` says the FFT would not give its answer.
+ * The path for a call: the one asked for, or the cheapest that applies; a fast path (asked for
+ * or chosen) falls back when `pathSafe` says it would not give the direct sum's answer.
  */
 export function choosePath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {
   const path = preferredPath(image, kernel, plan, factors);
-  if (path !== 'fft' || fftSafe(image, kernel, plan)) return path;
-  return plan.method === 'auto' && factors && kernel.width > 1 && kernel.height > 1 ? 'separable' : 'direct';
+  if (pathSafe(path, image, kernel, plan, factors)) return path;
+  const twoPass = plan.method === 'auto' && factors && kernel.width > 1 && kernel.height > 1;
+  return path === 'fft' && twoPass && pathSafe('separable', image, kernel, plan, factors) ? 'separable' : 'direct';
 }
 
 function preferredPath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {
