@@ -1,8 +1,8 @@
 // The conv2d CLI, run as a child process (node dist/cli/main.js) on PNGs made here in a temp dir.
 // Every written image is checked against the library pipeline computed in the test:
 // toUint8(convolve2d(toGrayscale(decodePng(bytes)), kernel, options), { map }).
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,13 @@ const CLI_DEFAULTS = { padding: 'same', border: 'reflect' };
 
 /** Runs the CLI in `cwd`; resolves to its status and output, also split into lines. */
 function cli(cwd, ...args) {
+  return cliWith({ cwd }, ...args);
+}
+
+/** `cli` with more child_process options (`uid`, `gid`). */
+function cliWith(options, ...args) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 60_000, ...options }, (error, stdout, stderr) => {
       const status = error ? error.code : 0;
       if (typeof status !== 'number') return reject(error);
       const lines = (s) => s.split('\n').filter(Boolean);
@@ -315,6 +320,15 @@ const BAD = [
   [['a.png', '--mode', 'conv'], /--mode/],
   [['a.png', '--map', 'log'], /--map/],
   [['a.png', '--color=yes'], /--color/],
+  [['a.png', '--suffix=x/y'], /--suffix/],
+  [['a.png', '--suffix='], /--suffix needs --out-dir/],
+  [['a.png', '-o', 'x.png', '--suffix=-k'], /--suffix/],
+  [['a.png', '--suffix', '-k'], /'--suffix' needs a value/],
+  [['a.png', '--limit-input-pixels', '1e6'], /--limit-input-pixels/],
+  [['a.png', '--limit-input-pixels', 'lots'], /--limit-input-pixels/],
+  [['a.png', '--json=1'], /--json/],
+  [['a.png', '--skip-existing=no'], /--skip-existing/],
+  [['a.png', '--quiet=yes'], /--quiet/],
   // Flags are checked before any file: a missing input does not hide a bad kernel.
   [['nope.png', '-k', 'bogus'], /unknown kernel/],
 ];
@@ -358,7 +372,8 @@ info('--help prints the usage, says the defaults, exits 0', async () => {
     assert.is(r.status, 0);
     assert.is(r.stderr, '');
     assert.match(r.stdout, /^Usage: conv2d IN\.\.\. \[options\]/);
-    for (const word of ['--kernel', '--output', '--out-dir', '--padding', '--stride', '--border', '--mode', '--map', '--color', '--jobs', '--version']) {
+    for (const word of ['--kernel', '--output', '--out-dir', '--suffix', '--skip-existing', '--padding', '--stride', '--border', '--mode',
+      '--map', '--color', '--jobs', '--limit-input-pixels', '--json', '--quiet', '--version', '130']) {
       assert.ok(r.stdout.includes(word), `mentions ${word}`);
     }
     assert.match(r.stdout, /default: same, so outputs keep the input's size/);
@@ -382,3 +397,137 @@ info('--version prints the package version', async () => {
 });
 
 info.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const batch = suite('conv2d on folders, patterns and many files');
+batch.before.each(setup);
+batch.after.each(teardown);
+
+/**
+ * How this run can have a file it cannot read. Root reads through chmod 000, so as root the CLI
+ * runs as `nobody`; if even that cannot be done, the unreadable file is left out (and said so).
+ */
+function unreadableSetup() {
+  if (process.getuid?.() !== 0) return { options: {} };
+  const nobody = { uid: 65534, gid: 65534 };
+  const probe = spawnSync(process.execPath, [MAIN, '--version'], { ...nobody, encoding: 'utf8' });
+  if (probe.status === 0) return { options: nobody };
+  return { skip: `running as root and cannot run the CLI as nobody (${probe.error?.message ?? probe.stderr.trim()})` };
+}
+
+/** A folder of PNGs: photos/a.png, photos/sub/b.png, a corrupt one and a text file named .png. */
+function photos() {
+  mkdirSync(join(dir, 'photos', 'sub'), { recursive: true });
+  writeFileSync(join(dir, 'photos', 'a.png'), aBytes);
+  writeFileSync(join(dir, 'photos', 'sub', 'b.png'), bBytes);
+  writeFileSync(join(dir, 'photos', 'corrupt.png'), aBytes.subarray(0, 70));
+  writeFileSync(join(dir, 'photos', 'notpng.png'), 'this is not a PNG\n');
+}
+
+batch('a mixed folder: good, corrupt, not a PNG, unreadable; exit 1, each failure named, the rest written, --json report', async () => {
+  photos();
+  const how = unreadableSetup();
+  if (how.skip) console.log(`  (no unreadable file: ${how.skip})`);
+  else {
+    writeFileSync(join(dir, 'photos', 'locked.png'), aBytes);
+    chmodSync(join(dir, 'photos', 'locked.png'), 0o000);
+    // As another user, the CLI must be able to enter the folders and create out/.
+    for (const d of ['.', 'photos', join('photos', 'sub')]) chmodSync(join(dir, d), 0o777);
+  }
+  const r = await cliWith({ cwd: dir, ...how.options }, 'photos', '--out-dir', 'out', '-k', 'sobelX', '--json');
+  assert.is(r.status, 1, r.stderr);
+  const wantErr = [/^photos\/corrupt\.png: Invalid PNG/, /^photos\/notpng\.png: Invalid PNG/];
+  if (!how.skip) wantErr.splice(1, 0, /^photos\/locked\.png: permission denied$/);
+  const err = r.err.sort();
+  assert.is(err.length, wantErr.length, r.stderr);
+  wantErr.forEach((pattern, i) => assert.match(err[i], pattern));
+
+  const report = JSON.parse(r.stdout);
+  assert.equal(Object.keys(report).sort(), ['interrupted', 'results', 'totals']);
+  assert.is(report.interrupted, false);
+  const { seconds, pixels, ...counts } = report.totals;
+  assert.ok(seconds > 0);
+  assert.is(pixels, 13 * 9 + 6 * 8);
+  assert.equal(counts, { inputs: wantErr.length + 2, written: 2, skipped: 0, failed: wantErr.length, interrupted: 0 });
+  const byInput = Object.fromEntries(report.results.map((x) => [x.input, x]));
+  assert.equal(byInput[join('photos', 'sub', 'b.png')], { input: join('photos', 'sub', 'b.png'), output: join('out', 'sub', 'b.png'), status: 'written', width: 6, height: 8 });
+  assert.equal(Object.keys(byInput[join('photos', 'corrupt.png')]).sort(), ['error', 'input', 'output', 'status']);
+  assert.equal(readdirSync(join(dir, 'out'), { recursive: true }).sort(), ['a.png', 'sub', join('sub', 'b.png')]);
+  assertPng(join(dir, 'out', 'a.png'), expected(aBytes, kernels.sobelX, CLI_DEFAULTS));
+  assertPng(join(dir, 'out', 'sub', 'b.png'), expected(bBytes, kernels.sobelX, CLI_DEFAULTS));
+});
+
+batch('--skip-existing resumes a run: existing outputs are skipped, missing ones written, exit 0', async () => {
+  mkdirSync(join(dir, 'photos', 'sub'), { recursive: true });
+  writeFileSync(join(dir, 'photos', 'a.png'), aBytes);
+  writeFileSync(join(dir, 'photos', 'sub', 'b.png'), bBytes);
+  let r = await cli(dir, 'photos', '--out-dir', 'out');
+  assert.is(r.status, 0, r.stderr);
+  rmSync(join(dir, 'out', 'sub', 'b.png'));
+  const before = statSync(join(dir, 'out', 'a.png')).mtimeMs;
+  r = await cli(dir, 'photos', '--out-dir', 'out', '--skip-existing');
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(r.out.sort(), [`skipped ${join('out', 'a.png')} (exists)`, `wrote ${join('out', 'sub', 'b.png')} (6×8)`]);
+  assert.is(statSync(join(dir, 'out', 'a.png')).mtimeMs, before);
+  assertPng(join(dir, 'out', 'sub', 'b.png'), expected(bBytes, kernels.edge, CLI_DEFAULTS));
+});
+
+batch('a glob pattern with --suffix writes beside each match; --quiet leaves only failures', async () => {
+  photos();
+  const r = await cli(dir, join('photos', '**', '*.png'), '--suffix=-sharp', '-k', 'sharpen', '-q');
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.is(r.err.length, 2, r.stderr);
+  assertPng(join(dir, 'photos', 'a-sharp.png'), expected(aBytes, kernels.sharpen, CLI_DEFAULTS));
+  assertPng(join(dir, 'photos', 'sub', 'b-sharp.png'), expected(bBytes, kernels.sharpen, CLI_DEFAULTS));
+  // Run again: the outputs, named *-sharp.png, are not taken for inputs.
+  const again = await cli(dir, 'photos', '--suffix=-sharp', '-k', 'sharpen', '--json');
+  assert.is(JSON.parse(again.stdout).totals.inputs, 4);
+});
+
+batch('SIGINT: stops, prints the partial report, leaves complete outputs and no temp file, exit 130', async () => {
+  const photo = encodePng(randomRgba(9, 800, 600));
+  mkdirSync(join(dir, 'many'));
+  for (let i = 0; i < 120; i++) writeFileSync(join(dir, 'many', `p${String(i).padStart(3, '0')}.png`), photo);
+  const child = spawn(process.execPath, [MAIN, 'many', '--out-dir', 'out', '--jobs', '2', '-k', 'gaussian:2', '--json'], { cwd: dir });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const written = () => { try { return readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.png')).length; } catch { return 0; } };
+  const deadline = Date.now() + 20_000;
+  while (written() < 3 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
+  child.kill('SIGINT');
+  const { code, signal } = await exited;
+  assert.equal({ code, signal }, { code: 130, signal: null }, stderr);
+  assert.match(stderr, /conv2d: interrupted: \d+ written.*--skip-existing/);
+  const report = JSON.parse(stdout);
+  assert.is(report.interrupted, true);
+  const t = report.totals;
+  assert.ok(t.written >= 3 && t.written < 120, `written ${t.written}`);
+  assert.ok(t.interrupted <= 4, `abandoned ${t.interrupted}`);
+  const left = readdirSync(join(dir, 'out'));
+  assert.equal(left.filter((f) => !f.endsWith('.png')), [], 'no temp files');
+  const want = expected(photo, kernels.gaussian(2), CLI_DEFAULTS);
+  for (const f of left) assertPng(join(dir, 'out', f), want, f); // complete, never half-written
+  for (const x of report.results.filter((y) => y.status === 'written')) assert.ok(left.includes(x.output.slice(4)), x.output);
+});
+
+batch.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const progress = suite('conv2d progress lines');
+
+progress('done/total, rate, ETA and counts; the summary', async () => {
+  const { progressText, summaryText, duration } = await import('../dist/cli/progress.js');
+  assert.is(progressText({ done: 50, total: 200, written: 49, skipped: 0, failed: 1, seconds: 10 }), '50/200 images, 5.0 images/s, ETA 30s, 1 failed');
+  assert.is(progressText({ done: 7, written: 5, skipped: 2, failed: 0, seconds: 2 }), '7/? images, 3.5 images/s, 2 skipped');
+  const totals = { inputs: 10, written: 8, skipped: 0, failed: 1, interrupted: 1, pixels: 0, seconds: 4 };
+  assert.is(summaryText({ results: [], totals, interrupted: false }), '8 written, 1 failed in 4.0s (2.3 images/s)');
+  assert.is(summaryText({ results: [], totals, interrupted: true }), 'interrupted: 8 written, 1 failed, 1 abandoned; the rest not started (run again with --skip-existing to resume)');
+  assert.equal([duration(0.25), duration(42), duration(65), duration(7380)], ['0.3s', '42s', '1m05s', '2h03m']);
+});
+
+progress.run();

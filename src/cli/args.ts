@@ -17,10 +17,17 @@ export interface CliOptions {
   kernelName: string;
   output?: string;
   outDir?: string;
+  /** Added to each output's stem; undefined means the default (`-<kernel>`, or none with --out-dir). */
+  suffix?: string;
   convolve: ConvolveOptions;
   map: Uint8Map;
   color: boolean;
   jobs: number;
+  skipExisting: boolean;
+  json: boolean;
+  quiet: boolean;
+  /** Largest width × height read (false: no limit); undefined means the library's default. */
+  limitInputPixels?: number | false;
 }
 
 /** What the command line asks for. */
@@ -38,6 +45,7 @@ const FLAGS = {
   kernel: { type: 'string', short: 'k' },
   output: { type: 'string', short: 'o' },
   'out-dir': { type: 'string' },
+  suffix: { type: 'string' },
   padding: { type: 'string' },
   stride: { type: 'string' },
   border: { type: 'string' },
@@ -45,6 +53,10 @@ const FLAGS = {
   map: { type: 'string' },
   color: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
+  'skip-existing': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'limit-input-pixels': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -79,6 +91,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   const border = choice('--border', values.border ?? 'reflect', BORDERS);
   const mode = choice('--mode', values.mode ?? 'convolution', MODES);
   const map = choice('--map', values.map ?? 'clamp', MAPS);
+  const limitInputPixels = values['limit-input-pixels'] === undefined ? undefined : parsePixelLimit(values['limit-input-pixels']);
+  const suffix = values.suffix;
 
   if (inputs.length === 0) throw new UsageError('no input files');
   if (values.output !== undefined && values['out-dir'] !== undefined) {
@@ -90,6 +104,13 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (values.output === '' || values['out-dir'] === '') {
     throw new UsageError(`${values.output === '' ? '-o/--output' : '--out-dir'} needs a non-empty path`);
   }
+  if (suffix !== undefined) {
+    if (values.output !== undefined) throw new UsageError('--suffix names outputs in a batch; with -o/--output the name is given');
+    if (/[/\\]/.test(suffix)) throw new UsageError(`--suffix must not contain / or \\, not '${suffix}'`);
+    if (suffix === '' && values['out-dir'] === undefined) {
+      throw new UsageError('an empty --suffix needs --out-dir (outputs would overwrite their inputs)');
+    }
+  }
 
   return {
     kind: 'run',
@@ -99,10 +120,15 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       kernelName,
       output: values.output,
       outDir: values['out-dir'],
+      suffix,
       convolve: { padding, stride, border, mode },
       map,
       color: values.color ?? false,
       jobs,
+      skipExisting: values['skip-existing'] ?? false,
+      json: values.json ?? false,
+      quiet: values.quiet ?? false,
+      limitInputPixels,
     },
   };
 }
@@ -220,6 +246,15 @@ function parsePadding(text: string): ConvolveOptions['padding'] {
   throw new UsageError(`--padding must be a non-negative integer, same, valid or full, not '${text}'`);
 }
 
+/** `--limit-input-pixels N`: a positive integer, or 0 for no limit. */
+function parsePixelLimit(text: string): number | false {
+  const n = Number(text);
+  if (!INTEGER.test(text) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--limit-input-pixels must be a non-negative integer (0: no limit), not '${text}'`);
+  }
+  return n === 0 ? false : n;
+}
+
 function positiveInteger(flag: string, text: string): number {
   const n = Number(text);
   if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < 1) {
@@ -239,7 +274,8 @@ function choice<T extends string>(flag: string, text: string, allowed: readonly 
 function describeParseError(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const message = String(e.message ?? error);
-  const flag = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+  // Node names a flag with a short form as '-q, --quiet': keep the long form.
+  const flag = (/'(-[^']*)'/.exec(message)?.[1] ?? '').split(', ').pop()!.split(' ')[0];
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     return `unknown option '${flag}' (to name a file that starts with '-', put it after '--')`;
   }

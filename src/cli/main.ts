@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
  * The `conv2d` command: parse the command line, run, exit 0 (all written), 1 (some inputs
- * failed) or 2 (usage error, nothing written). The work is in run.ts, the flags in args.ts.
+ * failed), 2 (usage error, nothing written) or 130 (stopped by SIGINT, 143 by SIGTERM: images in
+ * progress are abandoned, their temp files removed, the partial report printed; a second signal
+ * exits at once).
+ * The work is in run.ts, the flags in args.ts.
  */
 import { availableParallelism } from 'node:os';
 import { parseCli } from './args.js';
 import type { Command } from './args.js';
-import { run } from './run.js';
+import { INTERRUPTED, run } from './run.js';
 import { HINT, UsageError, usage, version } from './usage.js';
 
 /**
@@ -31,7 +34,27 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  return run(command.options);
+  const interrupt = interruptSignal();
+  const status = await run(command.options, undefined, interrupt.signal);
+  return status === INTERRUPTED ? interrupt.status() : status;
+}
+
+/**
+ * Aborted by the first SIGINT or SIGTERM; a second one ends the process at once. `status` is the
+ * exit status the shell expects for the signal that came: 130 (SIGINT) or 143 (SIGTERM).
+ */
+function interruptSignal(): { signal: AbortSignal; status(): number } {
+  const controller = new AbortController();
+  let status = INTERRUPTED;
+  const onSignal = (name: NodeJS.Signals) => {
+    const code = name === 'SIGTERM' ? 143 : INTERRUPTED;
+    if (controller.signal.aborted) process.exit(code);
+    status = code;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, status: () => status };
 }
 
 // Set the status instead of calling process.exit(), so stdout and stderr are flushed first.

@@ -1,155 +1,90 @@
 /**
- * The work of the CLI once the command line is known to be good: plan an output path for each
- * input (refusing to overwrite inputs), then read → grayscale or RGB → convolve (off-thread) →
- * 8 bits → write, up to `jobs` images at a time. One image's failure never stops the others.
+ * The work of the CLI once the command line is known to be good: hand the inputs to
+ * `convolveFiles` (which expands directories and patterns, refuses to overwrite inputs and runs
+ * the images on worker threads), print a line per image and the progress, and turn the report
+ * into the exit status.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, parse, resolve } from 'node:path';
-import { convolve2dAsync, readPng, toGrayscale, toUint8, writePng } from '../node/index.js';
-import type { Image } from '../node/index.js';
-import { fileReason } from './args.js';
+import { statSync } from 'node:fs';
+import { convolveFiles } from '../node/index.js';
+import type { BatchItem, BatchReport } from '../node/index.js';
 import type { CliOptions } from './args.js';
+import { createDisplay, type Output, type ProgressMode } from './progress.js';
 
-/** Where the CLI's lines go; tests can pass their own. */
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { Output } from './progress.js';
 
 const processOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-/** One input and where its result goes, or why it cannot be done at all. */
-interface Task {
-  input: string;
-  output: string;
-  refused?: string;
+/** The exit status for a run stopped by SIGINT (128 + 2), as shells report it. */
+export const INTERRUPTED = 130;
+
+/**
+ * Processes every input and returns the exit status: 0 when every output was written (or skipped
+ * with --skip-existing), 1 when some input failed (each named on stderr as `file: reason`), 130
+ * when `signal` stopped the run (after printing the partial report).
+ * @example
+ * const status = await run(parseCli(['photos/', '--out-dir', 'edges']).options);
+ */
+export async function run(options: CliOptions, io: Output = processOutput, signal?: AbortSignal): Promise<0 | 1 | 130> {
+  const inputs: (string | BatchItem)[] = options.output !== undefined
+    ? [{ input: options.inputs[0], output: options.output }]
+    : options.inputs;
+  const display = await createDisplay(progressMode(options), io, process.stdout.isTTY === true);
+  const listFiles = !options.quiet && !options.json;
+
+  let report: BatchReport;
+  try {
+    report = await convolveFiles(inputs, options.kernel, options.convolve, {
+      outDir: options.outDir,
+      suffix: options.suffix ?? (options.outDir === undefined ? `-${options.kernelName}` : ''),
+      jobs: options.jobs,
+      color: options.color,
+      map: options.map,
+      skipExisting: options.skipExisting,
+      limitInputPixels: options.limitInputPixels,
+      signal,
+      onProgress(progress) {
+        const r = progress.result;
+        if (r?.status === 'failed') display.err(`${r.input}: ${r.error}`);
+        else if (r?.status === 'written' && listFiles) display.out(`wrote ${r.output} (${r.width}×${r.height})`);
+        else if (r?.status === 'skipped' && listFiles) display.out(`skipped ${r.output} (exists)`);
+        display.update(progress);
+      },
+    });
+  } catch (error) {
+    display.finish(emptyReport());
+    throw error;
+  }
+  display.finish(report);
+  if (options.json) io.out(JSON.stringify(report, null, 2));
+  if (report.interrupted) return INTERRUPTED;
+  return report.totals.failed === 0 ? 0 : 1;
 }
 
 /**
- * Processes every input and returns the exit status: 0 when every output was written, 1 when
- * some input failed (each named on stderr as `file: reason`).
- * @example
- * const status = await run(parseCli(['a.png', 'b.png']).options);
+ * No progress for --quiet, nor for a single file (its `wrote` line says it all); otherwise a bar
+ * on a terminal and plain periodic lines elsewhere, on stderr.
  */
-export async function run(options: CliOptions, io: Output = processOutput): Promise<0 | 1> {
-  const tasks = plan(options);
-  let failed = 0;
-  const fail = (input: string, reason: string) => {
-    failed++;
-    io.err(`${input}: ${reason}`);
-  };
-
-  let next = 0;
-  const lane = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++];
-      if (task.refused !== undefined) {
-        fail(task.input, task.refused);
-        continue;
-      }
-      try {
-        const image = await convert(task.input, options);
-        write(task.output, image);
-        io.out(`wrote ${task.output} (${image.width}×${image.height})`);
-      } catch (error) {
-        fail(task.input, reasonFor(error, task.input));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.jobs, tasks.length) }, lane));
-  return failed === 0 ? 0 : 1;
+function progressMode(options: CliOptions): ProgressMode {
+  if (options.quiet) return 'none';
+  if (options.inputs.length === 1 && (options.output !== undefined || isFile(options.inputs[0]))) return 'none';
+  return process.stderr.isTTY ? 'bar' : 'lines';
 }
 
-/** Output paths for every input; an output that is an input, or another input's output, is refused. */
-function plan(options: CliOptions): Task[] {
-  // Inputs by absolute path and by device:inode, so links and case-insensitive names match too.
-  const inputsByKey = new Map<string, string>();
-  for (const input of options.inputs) {
-    inputsByKey.set(resolve(input), input);
-    const id = fileId(input);
-    if (id !== undefined) inputsByKey.set(id, input);
-  }
-  const claimed = new Map<string, string>();
-  return options.inputs.map((input) => {
-    const output = outputPath(input, options);
-    const key = resolve(output);
-    const id = fileId(output);
-    const clash = inputsByKey.get(key) ?? (id === undefined ? undefined : inputsByKey.get(id));
-    if (clash !== undefined) {
-      return { input, output, refused: `the output ${output} would overwrite the input ${clash}; nothing written (choose another -o or --out-dir)` };
-    }
-    const first = claimed.get(key);
-    if (first !== undefined) return { input, output, refused: `the output ${output} is already the output of ${first}; nothing written (choose another --out-dir)` };
-    claimed.set(key, input);
-    return { input, output };
-  });
-}
-
-/** `-o FILE`, `DIR/<input name>`, or `<stem>-<kernel>.png` next to the input. */
-function outputPath(input: string, options: CliOptions): string {
-  if (options.output !== undefined) return options.output;
-  if (options.outDir !== undefined) return join(options.outDir, basename(input));
-  const { dir, name } = parse(input);
-  return join(dir, `${name}-${options.kernelName}.png`);
-}
-
-/** `dev:ino` of an existing file (never a valid absolute path, so it shares the map safely). */
-function fileId(path: string): string | undefined {
+function isFile(path: string): boolean {
   try {
-    const s = statSync(path);
-    return `${s.dev}:${s.ino}`;
+    return statSync(path).isFile();
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-async function convert(input: string, options: CliOptions): Promise<Image<Uint8Array>> {
-  const decoded = readPng(input);
-  const source = options.color ? withoutAlpha(decoded) : toGrayscale(decoded);
-  const result = await convolve2dAsync(source, options.kernel, options.convolve);
-  return toUint8(result, { map: options.map });
-}
-
-/** RGB of an RGBA image (alpha dropped, as cv2.imread does); other layouts pass through. */
-function withoutAlpha(image: Image): Image {
-  if (image.channels !== 4) return image;
-  const n = image.width * image.height;
-  const src = image.data;
-  const rgb = new Uint8Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    rgb[3 * i] = src[4 * i];
-    rgb[3 * i + 1] = src[4 * i + 1];
-    rgb[3 * i + 2] = src[4 * i + 2];
-  }
-  return { width: image.width, height: image.height, channels: 3, data: rgb };
-}
-
-/** An error whose message is already the whole reason. */
-class WriteError extends Error {}
-
-function write(output: string, image: Image<Uint8Array>): void {
-  const dir = dirname(output);
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new WriteError(`cannot create directory ${dir}: ${fileReason(error)}`, { cause: error });
-  }
-  try {
-    writePng(output, image);
-  } catch (error) {
-    throw new WriteError(`cannot write ${output}: ${fileReason(error)}`, { cause: error });
-  }
-}
-
-/** The reason part of `file: reason`, without the file name when the message already starts with it. */
-function reasonFor(error: unknown, input: string): string {
-  if (error instanceof WriteError) return error.message;
-  const reason = fileReason(error);
-  for (const prefix of [`${input}: `, `${resolve(input)}: `]) {
-    if (reason.startsWith(prefix)) return reason.slice(prefix.length);
-  }
-  return reason;
+function emptyReport(): BatchReport {
+  return {
+    results: [],
+    totals: { inputs: 0, written: 0, skipped: 0, failed: 0, interrupted: 0, pixels: 0, seconds: 0 },
+    interrupted: false,
+  };
 }

@@ -2,6 +2,7 @@
  * The words of the CLI: `--help` text, the version, and the usage error that exits with status 2.
  */
 import { readFileSync } from 'node:fs';
+import { LINE_INTERVAL } from './progress.js';
 
 /** The one-line hint printed under every usage error. */
 export const HINT = "Try 'conv2d --help'.";
@@ -37,6 +38,8 @@ export function usage(cores: number): string {
 Convolve PNG images with a 2-D kernel and write the results as PNG.
 By default each image is converted to grayscale (BT.601), convolved with the
 'edge' kernel and written next to the input as <stem>-<kernel>.png.
+Each IN is a PNG file, a directory (every *.png below it, recursively; names
+starting with '.' are left out) or a quoted glob pattern ('shots/**/*.png').
 
 Options:
   -k, --kernel SPEC   the kernel (default: edge), one of
@@ -47,12 +50,19 @@ Options:
                         gaussian:SIGMA[,N]  Gaussian, N×N (default N covers ±4σ)
                         '[[0,1,0],[1,-4,1],[0,1,0]]'  a JSON array of rows
                         @FILE.json          the same JSON, read from FILE.json
-  -o, --output FILE   write to FILE (only with exactly one input)
-      --out-dir DIR   write DIR/<input file name> (DIR is created if needed)
+  -o, --output FILE   write to FILE (only with exactly one input file)
+      --out-dir DIR   write into DIR (created if needed): a file IN as
+                      DIR/<file name>; the files found in a directory or by a
+                      pattern keep their path below it (photos/a/b.png ->
+                      DIR/a/b.png). The output directory is never read.
                       Without -o or --out-dir: <stem>-<kernel>.png next to each
                       input (photo.png -> photo-edge.png, photo-box5.png,
-                      photo-gaussian1.5x7.png, photo-custom.png for JSON).
+                      photo-gaussian1.5x7.png, photo-custom.png for JSON); a
+                      directory walk then leaves out files already named so.
                       An input file is never overwritten.
+      --suffix=S      add S to each output's stem (default: -<kernel>, or
+                      nothing with --out-dir): --suffix=-blur -> photo-blur.png
+      --skip-existing leave inputs whose output exists alone (resumes a run)
       --padding P     N pixels on every side, or same, valid or full
                       (default: same, so outputs keep the input's size)
       --stride N      step between output pixels (default: 1)
@@ -67,17 +77,30 @@ Options:
       --color         convolve R, G and B separately and write an RGB PNG
                       (alpha is dropped: convolving it would make edge images
                       transparent); default: one gray channel
-  -j, --jobs N        images processed at once (default: number of CPUs, ${cores})
+  -j, --jobs N        images processed at once, each on its own thread
+                      (default: number of CPUs, ${cores})
+      --limit-input-pixels N
+                      largest width × height accepted (default: 16383², as
+                      sharp); 0 for no limit. Larger images fail on their own
+      --json          print the report as JSON on stdout (instead of the
+                      'wrote' lines): per input its output, status and error
+  -q, --quiet         no 'wrote' lines and no progress; failures still shown
   -h, --help          show this help and exit
       --version       show the version and exit
 
-Exit status: 0 every input was written; 1 some inputs failed (each is named
-on stderr as 'file: reason'; the others are still written); 2 bad usage
-(nothing is written).
+Progress goes to stderr: a bar on a terminal, otherwise a line every
+${LINE_INTERVAL} seconds, then a summary (none for a single file).
+
+Exit status: 0 every input was written (or skipped); 1 some inputs failed
+(each is named on stderr as 'file: reason'; the others are still written);
+2 bad usage (nothing is written); 130 interrupted (Ctrl-C: images in progress
+are abandoned, no partial file is left, the report so far is printed; run
+again with --skip-existing to resume).
 
 Examples:
   conv2d photo.png                          writes photo-edge.png
   conv2d photo.png -k sobelX --map abs -o edges.png
-  conv2d shots/*.png -k gaussian:2 --color --out-dir blurred
+  conv2d photos/ --out-dir edges/ -k edge --jobs 2
+  conv2d 'shots/**/*.png' -k gaussian:2 --color --out-dir blurred --skip-existing
 `;
 }

@@ -73,6 +73,11 @@ export interface ConvolveOptions {
    * so batch jobs can reuse one buffer. It must not overlap `image.data`.
    */
   out?: Float32Array;
+  /**
+   * Largest width × height accepted for the image and for the output (default 268402689 =
+   * 16383², as in sharp); `false` for no limit.
+   */
+  limitInputPixels?: number | boolean;
 }
 
 /** Options of `convolve2dAsync`: those of `convolve2d`, plus how many threads may share the call. */

@@ -1,0 +1,150 @@
+/**
+ * Worker-thread side of `convolveFiles` (see batch.ts): one piscina task is one image, and the
+ * whole pipeline runs here (read → grayscale or RGB → convolve → 8 bits → atomic write), so the
+ * main thread only schedules and images never cross threads. What every task shares (kernel,
+ * options) arrives once, as the pool's workerData. A task never throws: it returns the output
+ * size or the reason it failed, already worded for `file: reason`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { workerData } from 'node:worker_threads';
+import { convolve2d } from '../core/convolve.js';
+import { planConvolution } from '../core/options.js';
+import { toGrayscale } from '../core/grayscale.js';
+import type { ConvolveOptions, Image, Uint8Map } from '../core/types.js';
+import { toUint8 } from '../core/uint8.js';
+import type { KernelMatrix } from '../core/validate.js';
+import { readPng, writePng } from './png.js';
+
+/** What all tasks of one batch share. */
+export interface BatchWorkerData {
+  kernel: KernelMatrix;
+  options: ConvolveOptions & { limitInputPixels?: number | boolean };
+  color: boolean;
+  map: Uint8Map;
+  limitInputPixels?: number | boolean;
+}
+
+/** One image: where to read it and where to write the result. */
+export interface BatchTask {
+  input: string;
+  output: string;
+}
+
+/** A task's answer: the output's size, or why there is none. */
+export type BatchTaskResult =
+  | { ok: true; width: number; height: number; pixels: number }
+  | { ok: false; error: string };
+
+const shared = workerData as BatchWorkerData;
+const convolveOptions: ConvolveOptions & { limitInputPixels?: number | boolean } = {
+  ...shared.options,
+  limitInputPixels: shared.options.limitInputPixels ?? shared.limitInputPixels,
+};
+const decodeOptions = { limitInputPixels: shared.limitInputPixels };
+
+/**
+ * The float result of the previous image, reused when the next one has the same size (photos from
+ * one camera do): saves an allocation and its clearing per image. Large buffers are not kept, so an
+ * idle worker never holds on to a giant image's memory.
+ */
+let scratch: Float32Array | undefined;
+const SCRATCH_MAX = 1 << 24; // elements (64 MB)
+
+/**
+ * Converts one file; the pool calls it with each task.
+ * @example
+ * convertFile({ input: 'in/a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
+ */
+export default function convertFile(task: BatchTask): BatchTaskResult {
+  const { input, output } = task;
+  let result: Image<Uint8Array>;
+  let pixels: number;
+  try {
+    // In steps that each let go of what they no longer need: for a 20000² image every
+    // intermediate is hundreds of MB, and the peak is what decides whether it fits.
+    let source: Image<Uint8Array> | undefined = load(input);
+    pixels = source.width * source.height;
+    result = filter(source);
+    source = undefined;
+  } catch (error) {
+    return { ok: false, error: readReason(error, input) };
+  }
+  const dir = dirname(output);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    return { ok: false, error: `cannot create directory ${dir}: ${fileReason(error)}` };
+  }
+  try {
+    writePng(output, result);
+  } catch (error) {
+    return { ok: false, error: `cannot write ${output}: ${fileReason(error)}` };
+  }
+  return { ok: true, width: result.width, height: result.height, pixels };
+}
+
+/** The image to convolve: gray, or RGB without alpha (the decoded RGBA is dropped on return). */
+function load(input: string): Image<Uint8Array> {
+  const decoded = readPng(input, decodeOptions);
+  return shared.color ? withoutAlpha(decoded) : toGrayscale(decoded);
+}
+
+/** Convolved and mapped to 8 bits (the float result is dropped on return, or kept as scratch). */
+function filter(source: Image<Uint8Array>): Image<Uint8Array> {
+  const out = scratchFor(source);
+  const convolved = convolve2d(source, shared.kernel, out ? { ...convolveOptions, out } : convolveOptions);
+  scratch = convolved.data.length <= SCRATCH_MAX ? convolved.data : undefined;
+  return toUint8(convolved, { map: shared.map });
+}
+
+/** The kept buffer when it fits this image's output exactly, else undefined (convolve2d allocates). */
+function scratchFor(source: Image): Float32Array | undefined {
+  if (!scratch) return undefined;
+  let length: number;
+  try {
+    const plan = planConvolution(convolveOptions, source.height, source.width, shared.kernel.height, shared.kernel.width);
+    length = plan.outH * plan.outW * source.channels;
+  } catch {
+    return undefined; // convolve2d throws the real error
+  }
+  return length === scratch.length ? scratch : undefined;
+}
+
+/** RGB of an RGBA image (alpha dropped, as cv2.imread does); other layouts pass through. */
+function withoutAlpha(image: Image<Uint8Array>): Image<Uint8Array> {
+  if (image.channels !== 4) return image;
+  const n = image.width * image.height;
+  const src = image.data;
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    rgb[3 * i] = src[j];
+    rgb[3 * i + 1] = src[j + 1];
+    rgb[3 * i + 2] = src[j + 2];
+  }
+  return { width: image.width, height: image.height, channels: 3, data: rgb };
+}
+
+/** A short reason for a failed file operation: `no such file`, `permission denied`, ... */
+function fileReason(error: unknown): string {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    switch (e.code) {
+      case 'ENOENT': return 'no such file';
+      case 'EISDIR': return 'is a directory';
+      case 'ENOTDIR': return 'not a directory';
+      case 'EACCES':
+      case 'EPERM': return 'permission denied';
+      default:
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The reason part of `file: reason`, without the file name when the message already starts with it. */
+function readReason(error: unknown, input: string): string {
+  const reason = fileReason(error);
+  for (const prefix of [`${input}: `, `${resolve(input)}: `]) {
+    if (reason.startsWith(prefix)) return reason.slice(prefix.length);
+  }
+  return reason;
+}
