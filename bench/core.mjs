@@ -27,6 +27,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { convolve2d } from '../dist/core/convolve.js';
 import { referenceConvolve2d } from '../dist/core/reference.js';
+import { optimizedJs } from './lib/js-baselines.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -56,49 +57,7 @@ const randomKernel = (height, width, seed) => {
   return { height, width, data: Float32Array.from({ length: height * width }, () => 2 * next() - 1) };
 };
 
-/**
- * Optimized pure JS, the baseline a user could write: 'same' padding, constant zero border,
- * stride 1, convolution. Copies the image into a zero-padded Float32Array, then computes four
- * neighbouring outputs at once, sliding a window of four pixels along each kernel row so every
- * pixel is loaded once per tap row.
- */
-function optimizedJs(image, kernel) {
-  const { width: W, height: H, data } = image;
-  const { height: kH, width: kW } = kernel;
-  const top = (kH - 1) >> 1, left = (kW - 1) >> 1;
-  const padW = W + kW - 1, padH = H + kH - 1;
-  const P = new Float32Array(padW * padH);
-  for (let y = 0; y < H; y++) P.set(data.subarray(y * W, (y + 1) * W), (y + top) * padW + left);
-  const K = kernel.data.slice().reverse(); // rot180: convolution, not correlation
-  const out = new Float32Array(W * H);
-  const W4 = W & ~3;
-  for (let i = 0; i < H; i++) {
-    const o = i * W;
-    let j = 0;
-    for (; j < W4; j += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-      for (let m = 0; m < kH; m++) {
-        const s = (i + m) * padW + j;
-        let t = m * kW, p0 = P[s], p1 = P[s + 1], p2 = P[s + 2];
-        for (let n = 0; n < kW; n++, t++) {
-          const w = K[t], p3 = P[s + n + 3];
-          a0 += w * p0; a1 += w * p1; a2 += w * p2; a3 += w * p3;
-          p0 = p1; p1 = p2; p2 = p3;
-        }
-      }
-      out[o + j] = a0; out[o + j + 1] = a1; out[o + j + 2] = a2; out[o + j + 3] = a3;
-    }
-    for (; j < W; j++) { // the last W % 4 columns
-      let a = 0;
-      for (let m = 0; m < kH; m++) {
-        const s = (i + m) * padW + j;
-        for (let n = 0; n < kW; n++) a += K[m * kW + n] * P[s + n];
-      }
-      out[o + j] = a;
-    }
-  }
-  return { width: W, height: H, channels: 1, data: out };
-}
+// optimizedJs, the baseline a user could write, lives in bench/lib/js-baselines.mjs (shared with peers.mjs).
 
 const same = { padding: 'same' };
 const reflect = { padding: 'same', border: 'reflect' };
