@@ -16,7 +16,7 @@ export interface Factors {
 /**
  * Factors `k` when it is rank 1 to within float32 rounding of each entry, else undefined.
  * The pivot is the largest entry: u = its column, v = its row divided by it. The check is per
- * entry (|K − u·v| ≤ 2⁻²³·|K| plus a hair for zeros), so the two passes compute the same products
+ * entry (|K − u·v| ≤ 2⁻²²·|K| plus a hair for zeros: a float32-rounded Gaussian is off by just over 2⁻²³), so the two passes compute the same products
  * the 2-D sum would, up to float32 rounding.
  */
 export function factorize(k: KernelMatrix): Factors | undefined {
@@ -34,7 +34,7 @@ export function factorize(k: KernelMatrix): Factors | undefined {
   for (let m = 0; m < kH; m++) {
     for (let n = 0; n < kW; n++) {
       const want = data[m * kW + n];
-      if (Math.abs(want - column[m] * row[n]) > Math.abs(want) * 2 ** -23 + hair) return undefined;
+      if (Math.abs(want - column[m] * row[n]) > Math.abs(want) * 2 ** -22 + hair) return undefined;
     }
   }
   return { column, row };
