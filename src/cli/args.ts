@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { kernels } from '../node/index.js';
 import type { BorderMode, ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
 import { UsageError } from './usage.js';
+import { fileReason } from '../node/file-reason.js';
 
 /** Everything `run` needs, already checked. */
 export interface CliOptions {
@@ -289,17 +290,3 @@ function describeParseError(error: unknown): string {
   return message.split('\n')[0];
 }
 
-/** A short reason for a failed file operation: `no such file`, `permission denied`, ... */
-export function fileReason(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    switch (e.code) {
-      case 'ENOENT': return 'no such file';
-      case 'EISDIR': return 'is a directory';
-      case 'ENOTDIR': return 'not a directory';
-      case 'EACCES':
-      case 'EPERM': return 'permission denied';
-      default:
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
-}

@@ -15,6 +15,7 @@ import type { ConvolveOptions, Image, Uint8Map } from '../core/types.js';
 import { toUint8 } from '../core/uint8.js';
 import type { KernelMatrix } from '../core/validate.js';
 import { readPng, writePng } from './png.js';
+import { fileReason } from './file-reason.js';
 
 /** What all tasks of one batch share. */
 export interface BatchWorkerData {
@@ -125,20 +126,6 @@ function withoutAlpha(image: Image<Uint8Array>): Image<Uint8Array> {
   return { width: image.width, height: image.height, channels: 3, data: rgb };
 }
 
-/** A short reason for a failed file operation: `no such file`, `permission denied`, ... */
-function fileReason(error: unknown): string {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    switch (e.code) {
-      case 'ENOENT': return 'no such file';
-      case 'EISDIR': return 'is a directory';
-      case 'ENOTDIR': return 'not a directory';
-      case 'EACCES':
-      case 'EPERM': return 'permission denied';
-      default:
-    }
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
 function readReason(error: unknown, input: string): string {
