@@ -114,8 +114,9 @@ many('1,000 concurrent calls all resolve, each to its own correct answer', async
 many('workers killed while calls are queued: only their running calls reject, the queue drains on replacements', async () => {
   const r = rng(2000);
   const big = randomImage(r, 1000, 700, 1, Float32Array);
-  const bigKernel = randomKernel(r, 15, 15);
-  const bigOptions = { padding: 'same', threads: 1 };
+  // Direct path on purpose: ~4·10⁸ multiply-adds a call, so the queue is still full at the kill.
+  const bigKernel = randomKernel(r, 25, 25);
+  const bigOptions = { padding: 'same', method: 'direct', threads: 1 };
   const bigCount = Math.max(8, availableParallelism() + 4);
   // allSettled at once, so the rejections to come are handled.
   const bigSettled = Promise.allSettled(Array.from({ length: bigCount }, () => convolve2dAsync(big, bigKernel, bigOptions)));
@@ -137,7 +138,7 @@ many('workers killed while calls are queued: only their running calls reject, th
     assert.instance(reason, Error);
     assert.match(reason.message, /conv2d-wasm: a worker thread .*(exited|failed).* during convolve2dAsync/);
   }
-  const want = list(convolve2d(big, bigKernel, { padding: 'same' }));
+  const want = list(convolve2d(big, bigKernel, { padding: 'same', method: 'direct' }));
   const fulfilled = settled.filter((s) => s.status === 'fulfilled');
   assert.ok(fulfilled.length >= bigCount - victims.length, 'queued big calls completed');
   for (const { value } of fulfilled) assert.equal(list(value), want);
