@@ -12,7 +12,7 @@ import type { Image } from './types.js';
 import type { KernelMatrix } from './validate.js';
 import { convolveDirect } from './wasm/direct.js';
 import { convolveFft, fftWork, tileSize } from './wasm/fft.js';
-import type { Target } from './wasm/instance.js';
+import type { RowRange, Target } from './wasm/instance.js';
 
 export type { Target } from './wasm/instance.js';
 
@@ -112,7 +112,17 @@ function preferredPath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, f
  */
 export function convolveWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors): Path {
   const path = choosePath(image, kernel, plan, factors);
-  if (path === 'fft') convolveFft(image, kernel, plan, target);
-  else convolveDirect(image, kernel, plan, target, path === 'separable' ? factors : undefined);
+  convolveRowsWasm(image, kernel, plan, target, path, factors, { first: 0, end: plan.outH });
   return path;
+}
+
+/**
+ * Output rows `rows.first` to `rows.end` of a planned convolution on a path already chosen (by
+ * `choosePath`, for the whole image), written at their place in `target`. Worker threads each run
+ * a range of one call this way; pieces on the same path stack bit-identically.
+ */
+export function convolveRowsWasm(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, path: Path,
+  factors: Factors | undefined, rows: RowRange): void {
+  if (path === 'fft') convolveFft(image, kernel, plan, target, rows);
+  else convolveDirect(image, kernel, plan, target, path === 'separable' ? factors : undefined, rows);
 }

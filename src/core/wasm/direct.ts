@@ -8,7 +8,7 @@ import type { Factors } from '../separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve, writeBand, type Target } from './instance.js';
+import { Layout, getKernels, reserve, writeBand, type RowRange, type Target } from './instance.js';
 
 /**
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
@@ -31,15 +31,19 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
  */
 const DENSE_LIMIT = 32 << 20;
 
-/** Direct (or, with `factors`, two-pass separable) convolution into `target`. */
-export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors): void {
+/**
+ * Direct (or, with `factors`, two-pass separable) convolution into `target`: output rows
+ * `rows.first` to `rows.end` (default all), written at their place in the whole output.
+ */
+export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors,
+  rows: RowRange = { first: 0, end: plan.outH }): void {
   const k = getKernels();
   const { width: W, height: H } = image;
   const C = target.channels;
-  const { outH, outW, sy, dy } = plan;
+  const { outW, sy, dy } = plan;
   const padW = W + plan.left + plan.right;
   const spanH = dy * (kernel.height - 1);
-  let band = bandRows(plan, padW, C, kernel.height);
+  let band = Math.min(bandRows(plan, padW, C, kernel.height), rows.end - rows.first);
   const sparse = ((band - 1) * sy + spanH + 1) * padW * 4 > DENSE_LIMIT && (band > 1 || dy > 1);
   if (sparse) band = 1;
 
@@ -65,20 +69,20 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
 
   // In a sparse band the kH rows are gathered next to each other: tap rows are 1 apart.
   const rowStep = sparse ? 1 : dy;
-  for (let i0 = 0; i0 < outH; i0 += band) {
-    const rows = Math.min(band, outH - i0);
+  for (let i0 = rows.first; i0 < rows.end; i0 += band) {
+    const count = Math.min(band, rows.end - i0);
     if (sparse) source.load(k, i0 * sy, kernel.height, dy);
-    else source.load(k, i0 * sy, (rows - 1) * sy + spanH + 1);
+    else source.load(k, i0 * sy, (count - 1) * sy + spanH + 1);
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
       if (factors) {
-        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, rows, padW, tmpPtr, 1, 0);
-        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, rows, outW, dstPtr, C, c);
+        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0);
+        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c);
       } else {
         k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
-          rows, outW, dstPtr, C, c);
+          count, outW, dstPtr, C, c);
       }
     }
-    writeBand(k, target, dstPtr, rows * outW * C, i0 * outW * C);
+    writeBand(k, target, dstPtr, count * outW * C, i0 * outW * C);
   }
 }

@@ -16,7 +16,7 @@ import { orientedKernel } from '../options.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve, writeBand, type KernelExports, type Ptr, type Target } from './instance.js';
+import { Layout, getKernels, reserve, writeBand, type KernelExports, type Ptr, type RowRange, type Target } from './instance.js';
 
 /** Largest tile side: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;
@@ -71,8 +71,9 @@ function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, t: Tables, i
   k.fftColumns(re, im, T, t.tw, t.rev, inverse);
 }
 
-/** Convolution through the DFT into `target`. */
-export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target): void {
+/** Convolution through the DFT into `target`: output rows `rows.first` to `rows.end` (default all). */
+export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target,
+  rows: RowRange = { first: 0, end: plan.outH }): void {
   const k = getKernels();
   const { width: W, height: H } = image;
   const C = target.channels;
@@ -117,11 +118,11 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
     spectrumIm[i] *= -scale;
   }
 
-  for (let i0 = 0; i0 < outH; i0 += stripRows) {
-    const rows = Math.min(stripRows, outH - i0);
+  for (let i0 = rows.first; i0 < rows.end; i0 += stripRows) {
+    const count = Math.min(stripRows, rows.end - i0);
     const r0 = i0 * sy; // stride-1 row of the strip's first output = its first padded row
-    const count = Math.min(T, padH - r0);
-    source.load(k, r0, count);
+    const padRows = Math.min(T, padH - r0);
+    source.load(k, r0, padRows);
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
       // Tiles across the strip, two per transform.
@@ -135,18 +136,18 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         }
         tiles.forEach((tile, t) => {
           const c0 = tile.j * sx;
-          k.loadTile(source.planePtr, padW, 0, c0, count, Math.min(T, padW - c0), t === 0 ? re : im, T);
+          k.loadTile(source.planePtr, padW, 0, c0, padRows, Math.min(T, padW - c0), t === 0 ? re : im, T);
         });
         if (tiles.length === 1) new Float64Array(buffer, im, T * T).fill(0);
         transform2d(k, re, im, T, tables, false);
         k.multiplySpectra(re, im, hr, hi, T * T);
         transform2d(k, re, im, T, tables, true);
         tiles.forEach((tile, t) => {
-          k.gatherTile(t === 0 ? re : im, T, 0, sy, rows, 0, sx, tile.cols,
+          k.gatherTile(t === 0 ? re : im, T, 0, sy, count, 0, sx, tile.cols,
             dstPtr + (tile.j * C + c) * 4, outW * C, C);
         });
       }
     }
-    writeBand(k, target, dstPtr, rows * outW * C, i0 * outW * C);
+    writeBand(k, target, dstPtr, count * outW * C, i0 * outW * C);
   }
 }

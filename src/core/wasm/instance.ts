@@ -46,6 +46,9 @@ export interface Target {
   absolute?: boolean;
 }
 
+/** Output rows `first` (inclusive) to `end` (exclusive): the part of the output one call computes. */
+export interface RowRange { first: number; end: number }
+
 /** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
 export function writeBand(k: KernelExports, target: Target, ptr: Ptr, count: number, offset: number): void {
   if (target.data instanceof Float32Array) {
