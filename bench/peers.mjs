@@ -161,6 +161,16 @@ const peers = [
     prepare: (_, input, spec) => async () => (await convolve2dAsync(input.image, spec.wasmKernel, { ...SAME, threads: 1 })).data },
   { id: 'wasm-async-2', name: 'conv2d-wasm convolve2dAsync, threads 2', kind: 'f32', border: 'constant', cheap: true, plot: true,
     prepare: (_, input, spec) => async () => (await convolve2dAsync(input.image, spec.wasmKernel, { ...SAME, threads: 2 })).data },
+  { id: 'wasm-async-2-out', name: 'conv2d-wasm convolve2dAsync, threads 2, reused options.out', kind: 'f32', border: 'constant', cheap: true,
+    prepare: (_, input, spec) => { const out = new Float32Array(input.image.data.length); return async () => (await convolve2dAsync(input.image, spec.wasmKernel, { ...SAME, threads: 2, out })).data; } },
+  { id: 'wasm-async-2-shared', name: 'conv2d-wasm convolve2dAsync, threads 2, image and options.out in SharedArrayBuffers', kind: 'f32', border: 'constant', cheap: true,
+    prepare: (_, input, spec) => {
+      const data = new Float32Array(new SharedArrayBuffer(input.image.data.byteLength));
+      data.set(input.image.data);
+      const image = { ...input.image, data };
+      const out = new Float32Array(new SharedArrayBuffer(input.image.data.byteLength));
+      return async () => (await convolve2dAsync(image, spec.wasmKernel, { ...SAME, threads: 2, out })).data;
+    } },
   { id: 'wasm-f32-gauss', name: 'conv2d-wasm convolve2d, Gaussian as float32 weights (diagnostic)', kind: 'f32', border: 'constant', cheap: true, diagnostic: true,
     skip: (_, spec) => (spec.gaussian ? undefined : 'Gaussian only'),
     prepare: (_, input, spec) => () => convolve2d(input.image, spec.kernel, SAME).data },
@@ -513,8 +523,10 @@ if (!quick) {
     target(`Gaussian 15×15 on ${side}²: faster than opencv.js GaussianBlur`, timeOf('opencv-gauss', side, 'g15') / timeOf('wasm', side, 'g15'), 3);
   }
   for (const spec of specs.filter((s) => s.side >= 5)) {
-    target(`2 threads vs 1, ${spec.label} on ${big}²`, timeOf('wasm', big, spec.id) / timeOf('wasm-async-2', big, spec.id), 1.8, true,
+    target(`2 threads vs 1, ${spec.label} on ${big}², fresh result arrays`, timeOf('wasm', big, spec.id) / timeOf('wasm-async-2', big, spec.id), 1.8, true,
       `convolve2dAsync threads 1 → 2: ${fmt(timeOf('wasm-async-1', big, spec.id) / timeOf('wasm-async-2', big, spec.id))}×`);
+    target(`2 threads vs 1, ${spec.label} on ${big}², reused options.out`, timeOf('wasm-out', big, spec.id) / timeOf('wasm-async-2-out', big, spec.id), 1.8, true,
+      `image and out in SharedArrayBuffers: ${fmt(timeOf('wasm-out', big, spec.id) / timeOf('wasm-async-2-shared', big, spec.id))}×`);
   }
   for (const side of sizes) {
     for (const spec of specs) {

@@ -23,7 +23,7 @@ const TYPES = {
  * @example
  * const { url, close } = await serve('out/demo'); // url: 'http://127.0.0.1:43123/'
  */
-export function serve(dir, { port = 0, host = '127.0.0.1' } = {}) {
+export function serve(dir, { port = 0, host = '127.0.0.1', headers = {} } = {}) {
   const root = normalize(dir + sep);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -47,6 +47,7 @@ export function serve(dir, { port = 0, host = '127.0.0.1' } = {}) {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': stat.size,
       'cache-control': 'no-store',
+      ...headers,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

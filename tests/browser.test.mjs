@@ -44,6 +44,10 @@ async function setup() {
     const sites = await buildSites(`${ARTIFACTS}browser`);
     const servers = {};
     for (const [name, dir] of Object.entries(sites)) servers[name] = await serve(dir);
+    // The plain page again, cross-origin isolated: SharedArrayBuffer exists there.
+    servers.isolated = await serve(sites.plain, {
+      headers: { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+    });
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -56,11 +60,16 @@ async function setup() {
     await context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4, configurable: true });
       window.workersStarted = 0;
+      window.rowTasks = 0; // tasks that compute rows of a shared output in place
       const Native = window.Worker;
       window.Worker = class extends Native {
         constructor(...args) {
           super(...args);
           window.workersStarted++;
+        }
+        postMessage(message, ...rest) {
+          if (message && message.rows) window.rowTasks++;
+          return super.postMessage(message, ...rest);
         }
       };
     });
@@ -130,11 +139,34 @@ for (const site of ['plain', 'esbuild', 'vite']) {
     }
     const results = await runCasesInPage(page, ASYNC_CASES, { asynchronous: true });
     ASYNC_CASES.forEach((c, i) => assertSameResult(results[i], nodeResult(c), `${site} async case ${i} (threads ${c.threads})`));
+    assert.is(await page.evaluate(() => window.rowTasks), 0, 'no shared memory without isolation');
     const started = (await page.evaluate(() => window.workersStarted)) - before;
     assert.is(started, Math.max(...ASYNC_CASES.map((c) => c.threads)), 'one Web Worker per thread asked for');
     assert.equal(errors, [], `${site}: page errors`);
   });
 }
+
+register(builds, 'plain, cross-origin isolated: convolve2dAsync shares memory with its Web Workers and matches Node', async () => {
+  const { page, errors } = await open('isolated');
+  assert.is(await page.evaluate(() => self.crossOriginIsolated), true, 'the page is cross-origin isolated');
+  const results = await runCasesInPage(page, ASYNC_CASES, { asynchronous: true });
+  ASYNC_CASES.forEach((c, i) => assertSameResult(results[i], nodeResult(c), `isolated async case ${i} (threads ${c.threads})`));
+  const rowTasks = await page.evaluate(() => window.rowTasks);
+  assert.is(rowTasks, ASYNC_CASES.reduce((n, c) => n + c.threads, 0), 'each call ran as row ranges of one shared output');
+  // An image and an out in SharedArrayBuffers are read and written in place.
+  const inPlace = await page.evaluate(async () => {
+    const { convolve2dAsync, kernels } = window.lib;
+    const data = new Float32Array(new SharedArrayBuffer(4 * 700 * 500));
+    for (let i = 0; i < data.length; i++) data[i] = ((i * 7919) % 1000) / 1000;
+    const out = new Float32Array(new SharedArrayBuffer(data.byteLength));
+    const image = { width: 700, height: 500, channels: 1, data };
+    const result = await convolve2dAsync(image, kernels.box(5), { padding: 'same', out, threads: 3 });
+    const sync = window.lib.convolve2d(image, kernels.box(5), { padding: 'same' });
+    return { same: result.data === out, equal: sync.data.every((v, i) => Object.is(v, out[i])) };
+  });
+  assert.equal(inPlace, { same: true, equal: true });
+  assert.equal(errors, [], 'isolated: page errors');
+});
 
 register(builds, 'plain: the WASM also loads inside a module Web Worker of the page', async () => {
   const { page, errors } = await open('plain');

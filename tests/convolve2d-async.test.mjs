@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolve2dAsync, kernels } from '../dist/node/index.js';
 import { poolWorkers } from '../dist/node/async.js';
+import { SharedScratch } from '../dist/core/shared-scratch.js';
 import { assertRejects, randomImage, rng } from './helpers.mjs';
 
 const as = suite('convolve2dAsync (worker thread)');
@@ -110,11 +111,75 @@ as('a worker that dies mid-task rejects that call; the pool replaces it', async 
   await new Promise((resolve) => setTimeout(resolve, 20));
   const busy = poolWorkers();
   assert.ok(busy.length >= 1);
+  // Idle workers are unref'd: awaiting their terminate() alone does not keep Node running.
+  const keepAlive = setInterval(() => {}, 1000);
   await Promise.all(busy.map((w) => w.terminate()));
+  clearInterval(keepAlive);
   await assertRejects(() => settled.then((e) => { if (e) throw e; }), Error, /worker thread .*(exited|failed)/);
   const small = randomImage(rng(19), 30, 20, 1, Uint8Array);
   const out = await convolve2dAsync(small, kernels.emboss, { padding: 'same' });
   assert.equal(Array.from(out.data), Array.from(convolve2d(small, kernels.emboss, { padding: 'same' }).data));
+});
+
+as('big calls share memory with the workers: every path, type and layout, bit-identical', async () => {
+  const r = rng(21);
+  const gauss = kernels.gaussian(1.2, 7);
+  const random = (h, w) => Array.from({ length: h }, () => Array.from({ length: w }, () => r() * 2 - 1));
+  for (const [Type, channels, kernel, options] of [
+    [Float32Array, 1, random(5, 5), { padding: 'same' }],
+    [Uint8Array, 1, random(3, 7), { padding: [1, 3], border: 'reflect', method: 'direct' }],
+    [Uint16Array, 3, gauss, { padding: 'same', border: 'wrap', method: 'separable' }],
+    [Uint8Array, 4, gauss, { padding: 'same', border: 'edge' }],
+    [Float32Array, 1, random(17, 17), { padding: 'same', method: 'fft', border: 'symmetric' }],
+    [Float32Array, 2, random(9, 9), { padding: 'full', stride: [2, 3], dilation: [1, 2], border: 'constant', cval: -3 }],
+    [Uint8Array, 1, random(13, 11), { padding: 'same', stride: 3, method: 'fft', mode: 'correlation' }],
+  ]) {
+    const image = randomImage(r, 613, 421, channels, Type);
+    for (const threads of [1, 2, 3]) {
+      const got = await convolve2dAsync(image, kernel, { ...options, threads });
+      const want = convolve2d(image, kernel, options);
+      const label = `${Type.name}×${channels} ${JSON.stringify(options)} threads ${threads}`;
+      assert.equal([got.width, got.height, got.channels], [want.width, want.height, want.channels], label);
+      assert.ok(got.data.buffer instanceof ArrayBuffer, `${label}: the result is a plain ArrayBuffer`);
+      assert.ok(got.data.every((v, i) => Object.is(v, want.data[i])), label);
+    }
+  }
+});
+
+as('a SharedArrayBuffer image is read in place; a shared options.out is written in place', async () => {
+  const source = randomImage(rng(22), 800, 600, 1, Float32Array);
+  const data = new Float32Array(new SharedArrayBuffer(source.data.byteLength));
+  data.set(source.data);
+  const image = { ...source, data };
+  const kernel = kernels.gaussian(2);
+  const want = convolve2d(source, kernel, { padding: 'same' });
+  const out = new Float32Array(new SharedArrayBuffer(want.data.byteLength));
+  const got = await convolve2dAsync(image, kernel, { padding: 'same', out, threads: 2 });
+  assert.ok(got.data === out, 'the result is options.out');
+  assert.ok(out.every((v, i) => Object.is(v, want.data[i])));
+  const plain = await convolve2dAsync(image, kernel, { padding: 'same', threads: 2 });
+  assert.ok(plain.data.every((v, i) => Object.is(v, want.data[i])));
+  assert.equal(Array.from(data.subarray(0, 100)), Array.from(source.data.subarray(0, 100)), 'the image is not changed');
+});
+
+as('shared scratch: reused when big enough, bounded, let go when idle', async () => {
+  const scratch = new SharedScratch(50, 1000);
+  const a = scratch.acquire(100, 200);
+  assert.ok(a.input.byteLength >= 100 && a.output.byteLength >= 200);
+  scratch.release(a);
+  assert.is(scratch.keptBytes(), 300);
+  const b = scratch.acquire(80, 150);
+  assert.ok(b === a, 'a kept pair that fits is reused');
+  const c = scratch.acquire(400, 400);
+  assert.ok(c !== a, 'a bigger call gets new buffers');
+  scratch.release(b);
+  scratch.release(c);
+  assert.ok(scratch.keptBytes() <= 1000, `kept ${scratch.keptBytes()} bytes, more than the bound`);
+  const huge = scratch.acquire(2000, 2000);
+  scratch.release(huge);
+  assert.ok(scratch.keptBytes() <= 1000, 'a pair over the bound is not kept');
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.is(scratch.keptBytes(), 0, 'idle buffers are let go');
 });
 
 as.run();

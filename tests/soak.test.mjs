@@ -129,7 +129,10 @@ many('workers killed while calls are queued: only their running calls reject, th
   await new Promise((resolve) => setTimeout(resolve, 30));
   const victims = poolWorkers();
   assert.ok(victims.length >= 1 && victims.length < bigCount, `${victims.length} workers for ${bigCount} big calls: some must be queued`);
+  // Idle workers are unref'd: awaiting their terminate() alone does not keep Node running.
+  const keepAlive = setInterval(() => {}, 1000);
   await Promise.all(victims.map((w) => w.terminate()));
+  clearInterval(keepAlive);
 
   const settled = await bigSettled;
   const rejected = settled.filter((s) => s.status === 'rejected');

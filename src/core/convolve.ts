@@ -6,7 +6,7 @@ import { planConvolution } from './options.js';
 import { factorsFor } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from './types.js';
 import { checkImage, checkKernel } from './validate.js';
-import { convolveWasm } from './wasm.js';
+import { convolveRowsWasm, convolveWasm, type Path } from './wasm.js';
 
 /**
  * Convolves (or correlates) every channel of `image` with `kernel`.
@@ -30,6 +30,21 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const factors = factorsFor(k, plan);
   convolveWasm(img, k, plan, { data, channels: img.channels }, factors);
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
+}
+
+/**
+ * Output rows `first` to `end` of `convolve2d(image, kernel, options)` on a path already chosen
+ * for the whole call, written at their place in `out` (the whole output). For worker threads that
+ * share one image and one output; arguments were checked by the caller.
+ */
+export function convolveRows(image: Image, kernel: Kernel, options: ConvolveOptions | undefined, path: Path,
+  first: number, end: number, out: Float32Array): void {
+  const img = checkImage(image);
+  const k = checkKernel(kernel);
+  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  const factors = path === 'separable' ? factorsFor(k, plan) : undefined;
+  if (path === 'separable' && factors === undefined) throw new Error('conv2d-wasm: the separable path needs a rank-1 kernel');
+  convolveRowsWasm(img, k, plan, { data: out, channels: img.channels }, path, factors, { first, end });
 }
 
 /** The caller's `options.out`, checked: a Float32Array of the output's length, apart from the input. */

@@ -3,24 +3,40 @@
  * calling thread. src/node/async.ts (worker threads) and src/browser/async.ts (module Web
  * Workers) only say how to start a worker; everything else is here.
  *
- * A call is checked first (bad arguments reject with convolve2d's own errors), then run as one
- * task, or, when it is big enough to pay for the copies, split by output rows with `splitRows`
- * into one piece per thread; pieces travel as transferred buffers and stack bit-identically to
- * the one-piece result. Workers start lazily, up to the cores, are shared by all calls, and are
- * replaced when one dies (its task rejects with a clear Error).
+ * A call is checked first (bad arguments reject with convolve2d's own errors). A small call runs
+ * as one task, its image copied to a worker and its result transferred back. A big one, where
+ * memory can be shared (Node; cross-origin-isolated pages), is copied once into a reused
+ * SharedArrayBuffer (not at all when the image already lives in one), the path is chosen once,
+ * and each worker computes a range of output rows straight into a shared output, which is copied
+ * into the result (or not at all when `options.out` is itself shared). Without shared memory the
+ * call is split with `splitRows`, pieces travelling as transferred buffers. Either way the pieces
+ * stack bit-identically to convolve2d's result. Workers start lazily, up to the cores, are shared
+ * by all calls, and are replaced when one dies (its task rejects with a clear Error).
  */
-import { checkOut, convolve2d } from './convolve.js';
+import { checkOut, convolve2d, convolveRows } from './convolve.js';
 import { typeError } from './errors.js';
-import { planConvolution } from './options.js';
+import { planConvolution, type ConvolvePlan } from './options.js';
+import { factorsFor } from './separable.js';
+import { canShareMemory, SharedScratch } from './shared-scratch.js';
 import { splitRows } from './split.js';
-import type { ConvolveAsyncOptions, ConvolveOptions, Image, Kernel } from './types.js';
-import { checkImage, checkKernel, integer, isPlainObject } from './validate.js';
+import type { ConvolveAsyncOptions, ConvolveOptions, Image, Kernel, PixelData } from './types.js';
+import { checkImage, checkKernel, integer, isPlainObject, type KernelMatrix } from './validate.js';
+import { choosePath, type Path } from './wasm.js';
 
-/** Message to a worker. */
-export interface TaskRequest { id: number; image: Image; kernel: Kernel; options?: ConvolveOptions }
-/** Message from a worker: a result or a serialised error. */
+/**
+ * Message to a worker: a whole call, or with `rows` output rows `first` to `end` of one, on
+ * `path`, written into `out` (the whole output, in shared memory).
+ */
+export interface TaskRequest {
+  id: number;
+  image: Image;
+  kernel: Kernel;
+  options?: ConvolveOptions;
+  rows?: { first: number; end: number; path: Path; out: Float32Array };
+}
+/** Message from a worker: a result (none for `rows` tasks, which write in place) or a serialised error. */
 export type TaskResponse =
-  | { id: number; image: Image<Float32Array>; error?: undefined }
+  | { id: number; image?: Image<Float32Array>; error?: undefined }
   | { id: number; error: { name: string; message: string }; image?: undefined };
 
 /** A started worker, as the pool sees it. */
@@ -44,6 +60,11 @@ export interface Platform {
 /** The worker side: runs one request and says what to post back and what to transfer. */
 export function answer(request: TaskRequest): { response: TaskResponse; transfer: ArrayBuffer[] } {
   try {
+    const { rows } = request;
+    if (rows) {
+      convolveRows(request.image, request.kernel, request.options, rows.path, rows.first, rows.end, rows.out);
+      return { response: { id: request.id }, transfer: [] };
+    }
     const image = convolve2d(request.image, request.kernel, request.options);
     return { response: { id: request.id, image }, transfer: [image.data.buffer as ArrayBuffer] };
   } catch (error) {
@@ -55,7 +76,7 @@ export function answer(request: TaskRequest): { response: TaskResponse; transfer
 interface Task {
   request: TaskRequest;
   transfer: ArrayBuffer[];
-  resolve(image: Image<Float32Array>): void;
+  resolve(image: Image<Float32Array> | undefined): void;
   reject(error: Error): void;
 }
 
@@ -67,10 +88,17 @@ interface Slot { port: WorkerPort; task?: Task }
  */
 const SPLIT_MIN_WORK = 1 << 22;
 
+/** Output rows per worker at least, so a row range is worth a message. */
+const MIN_PIECE_ROWS = 16;
+
+const isShared = (data: ArrayBufferView) =>
+  typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer;
+
 export class ConvolvePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
+  private readonly scratch = new SharedScratch();
   /** Most workers the pool may hold: the largest useful `threads` any call asked for. */
   private limit = 1;
 
@@ -101,12 +129,14 @@ export class ConvolvePool {
     this.limit = Math.max(this.limit, usable);
     // A plain copy of the kernel: the caller's may be frozen or an exotic array-like.
     const plainKernel = { width: k.width, height: k.height, data: k.data };
-    if (usable === 1 || length * k.data.length < SPLIT_MIN_WORK || plan.outH < 2) {
+    const big = length * k.data.length >= SPLIT_MIN_WORK && plan.outH >= 2;
+    if (big && canShareMemory()) return this.convolveShared(img, k, plan, rest, out, usable);
+    if (usable === 1 || !big) {
       // Messages copy a view's whole ArrayBuffer: a view into a larger buffer goes as its own copy.
       const { data } = img;
       const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
       const transfer = own === data ? [] : [own.buffer as ArrayBuffer];
-      const result = await this.run({ width: img.width, height: img.height, channels: img.channels, data: own }, plainKernel, rest, transfer);
+      const result = (await this.run({ width: img.width, height: img.height, channels: img.channels, data: own }, plainKernel, rest, transfer))!;
       if (out === undefined) return result;
       out.set(result.data);
       return { ...result, data: out };
@@ -115,10 +145,46 @@ export class ConvolvePool {
     const data = out ?? new Float32Array(length);
     await Promise.all(pieces.map(async (piece) => {
       // The gathered rows are ours, so they move to the worker instead of being copied.
-      const part = await this.run(piece.image, plainKernel, piece.options, [piece.image.data.buffer as ArrayBuffer]);
+      const part = (await this.run(piece.image, plainKernel, piece.options, [piece.image.data.buffer as ArrayBuffer]))!;
       data.set(part.data, piece.row * plan.outW * img.channels);
     }));
     return { width: plan.outW, height: plan.outH, channels: img.channels, data };
+  }
+
+  /**
+   * A big call in shared memory: the image is copied once into a reused SharedArrayBuffer (or
+   * read in place if it is in one), the path is chosen here for the whole image (so every piece
+   * takes the same one), and each worker writes its rows into one shared output.
+   */
+  private async convolveShared(img: Image, k: KernelMatrix, plan: ConvolvePlan, options: ConvolveOptions,
+    out: Float32Array | undefined, threads: number): Promise<Image<Float32Array>> {
+    const { width, height, channels } = img;
+    const length = plan.outH * plan.outW * channels;
+    const path = choosePath(img, k, plan, factorsFor(k, plan));
+    const inPlace = isShared(img.data);
+    const direct = out !== undefined && isShared(out);
+    const scratch = this.scratch.acquire(inPlace ? 0 : img.data.byteLength, direct ? 0 : length * 4);
+    let data: PixelData = img.data;
+    if (!inPlace) {
+      const Ctor = img.data.constructor as new (buffer: SharedArrayBuffer, offset: number, length: number) => PixelData;
+      data = new Ctor(scratch.input, 0, img.data.length);
+      data.set(img.data);
+    }
+    const shared = direct ? out : new Float32Array(scratch.output, 0, length);
+    const image = { width, height, channels, data };
+    const kernel = { width: k.width, height: k.height, data: k.data };
+    const count = Math.max(1, Math.min(threads, Math.floor(plan.outH / MIN_PIECE_ROWS)));
+    const settled = await Promise.allSettled(Array.from({ length: count }, (_, p) => {
+      const first = Math.floor((plan.outH * p) / count), end = Math.floor((plan.outH * (p + 1)) / count);
+      return this.run(image, kernel, options, [], { first, end, path, out: shared });
+    }));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // A failed call's buffers are dropped, not reused: its other workers may still be writing.
+    if (failed) throw failed.reason;
+    const result = direct ? out : out ?? new Float32Array(length);
+    if (!direct) result.set(shared);
+    this.scratch.release(scratch);
+    return { width: plan.outW, height: plan.outH, channels, data: result };
   }
 
   /** Stops every worker; running and queued calls reject; a later call starts new workers. */
@@ -130,9 +196,12 @@ export class ConvolvePool {
     for (const task of this.queue.splice(0)) task.reject(new Error(`conv2d-wasm: ${why} was called before this convolve2dAsync ran`));
   }
 
-  private run(image: Image, kernel: Kernel, options: ConvolveOptions, transfer: ArrayBuffer[]): Promise<Image<Float32Array>> {
+  private run(image: Image, kernel: Kernel, options: ConvolveOptions, transfer: ArrayBuffer[],
+    rows?: TaskRequest['rows']): Promise<Image<Float32Array> | undefined> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ request: { id: this.nextId++, image, kernel, options }, transfer, resolve, reject });
+      const request: TaskRequest = { id: this.nextId++, image, kernel, options };
+      if (rows) request.rows = rows;
+      this.queue.push({ request, transfer, resolve, reject });
       this.dispatch();
     });
   }
@@ -143,7 +212,7 @@ export class ConvolvePool {
       const task = slot.task;
       if (!task || task.request.id !== msg.id) return;
       slot.task = undefined;
-      if (msg.image) task.resolve(msg.image);
+      if (msg.error === undefined) task.resolve(msg.image);
       else {
         const E = msg.error.name === 'TypeError' ? TypeError : msg.error.name === 'RangeError' ? RangeError : Error;
         task.reject(new E(msg.error.message));
