@@ -265,6 +265,28 @@ property('typed-array kernel rows are accepted', () => {
 property.run();
 
 // ---------------------------------------------------------------------------------------------
+property('images and outs in SharedArrayBuffers, at any alignment, give the same bits', () => {
+  const r = rng(4242);
+  for (const Type of PIXEL_TYPES) {
+    for (const [width, channels, shift] of [[37, 1, 1], [64, 1, 3], [33, 3, 1], [20, 4, 2], [31, 2, 5]]) {
+      const image = randomImage(r, width, 29, channels, Type);
+      // A view `shift` elements into a shared buffer, so rows start at every address modulo 8.
+      const shared = new Type(new SharedArrayBuffer((image.data.length + 8) * Type.BYTES_PER_ELEMENT), shift * Type.BYTES_PER_ELEMENT, image.data.length);
+      shared.set(image.data);
+      const kernel = randomKernel(r, 3, 5);
+      for (const options of [{ padding: 'same', border: 'reflect' }, { padding: [2, 1], stride: [1, 2], method: 'direct' }, { padding: 'same', method: 'fft' }]) {
+        const want = convolve2d(image, kernel, options);
+        const outShift = (shift + 1) % 4;
+        const out = new Float32Array(new SharedArrayBuffer((want.data.length + 4) * 4), outShift * 4, want.data.length);
+        const got = convolve2d({ ...image, data: shared }, kernel, { ...options, out });
+        const label = `${Type.name} ${width}×29×${channels} shift ${shift} ${JSON.stringify(options)}`;
+        assert.ok(got.data === out, label);
+        assert.ok(out.every((v, i) => Object.is(v, want.data[i])), label);
+      }
+    }
+  }
+});
+
 const errors = suite('convolve2d: bad arguments');
 const good = () => f32(4, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 const K = [[1, 2], [3, 4]];

@@ -7,6 +7,7 @@ import { borderMap } from '../border.js';
 import type { ConvolvePlan } from '../options.js';
 import type { Image } from '../types.js';
 import type { KernelExports, Layout, PadFn, Ptr } from './instance.js';
+import { setRow } from './shared-copy.js';
 
 export class BandSource {
   readonly padW: number;
@@ -65,7 +66,7 @@ export class BandSource {
     for (let r = 0; r < count; r++) {
       const from = this.rowMap[first + r * step];
       bandRowMap[r] = from < 0 ? -1 : r;
-      if (from >= 0) src.set(whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+      if (from >= 0) setRow(src, whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
     }
   }
 
@@ -96,7 +97,7 @@ export class BandSource {
         continue;
       }
       const s = from * W;
-      plane.set(data.subarray(s, s + W), o + left);
+      setRow(plane, data.subarray(s, s + W), o + left);
       for (let j = 0; j < left; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
       for (let j = left + W; j < padW; j++) plane[o + j] = colMap[j] < 0 ? cval : data[s + colMap[j]];
     }

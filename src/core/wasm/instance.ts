@@ -9,6 +9,7 @@
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { KERNELS_WASM_BASE64 } from '../kernels-wasm.generated.js';
+import { setRow } from './shared-copy.js';
 
 export type Ptr = number;
 export type PadFn = (src: Ptr, srcW: number, channels: number, channel: number, rowMap: Ptr, padH: number,
@@ -52,10 +53,10 @@ export interface RowRange { first: number; end: number }
 /** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
 export function writeBand(k: KernelExports, target: Target, ptr: Ptr, count: number, offset: number): void {
   if (target.data instanceof Float32Array) {
-    target.data.set(new Float32Array(k.memory.buffer, ptr, count), offset);
+    setRow(target.data, new Float32Array(k.memory.buffer, ptr, count), offset);
   } else {
     k.mapToU8(ptr, count, target.absolute === true);
-    target.data.set(new Uint8Array(k.memory.buffer, ptr, count), offset);
+    setRow(target.data, new Uint8Array(k.memory.buffer, ptr, count), offset);
   }
 }
 
