@@ -33,7 +33,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convolve2d, convolve2dAsync, init, kernels } from '../dist/node/index.js';
+import { convolve2d, convolve2dAsync, convolveToUint8, init, kernels } from '../dist/node/index.js';
 import { choosePath, pathCosts } from '../dist/core/wasm.js';
 import { planConvolution } from '../dist/core/options.js';
 import { factorsFor } from '../dist/core/separable.js';
@@ -218,6 +218,13 @@ const peers = [
       };
     },
   })),
+  // sharp's and jimp's job (bytes in, bytes out) done the same way: the fused 8-bit pipeline.
+  { id: 'wasm-u8', name: 'conv2d-wasm convolveToUint8 (uint8 in and out), 1 thread', kind: 'u8', border: 'edge', cheap: true, offset: 0,
+    prepare: (_, input, spec) => {
+      const { kernel } = u8Kernel(spec, 0);
+      const image = { width: input.width, height: input.height, channels: 1, data: input.u8 };
+      return () => convolveToUint8(image, kernel, { ...SAME, border: 'edge', map: 'clamp' }).data;
+    } },
   { id: 'jimp', name: 'jimp convolution (uint8 RGBA)', lib: 'jimp', kind: 'u8', border: 'edge', plot: true, offset: 0,
     skip: (side, spec) => (spec.gaussian || spec.side > 7 || side > 1024 ? 'too slow: 1024² and kernels ≤ 7 only' : undefined),
     prepare: ({ Jimp }, input, spec) => {
@@ -530,7 +537,8 @@ if (!quick) {
   }
   for (const side of sizes) {
     for (const spec of specs) {
-      target(`2 threads, ${spec.label} on ${side}²: faster than sharp with 2 threads`, timeOf('sharp-2', side, spec.id) / timeOf('wasm-async-2', side, spec.id), 1);
+      target(`2 threads, ${spec.label} on ${side}²: faster than sharp with 2 threads`, timeOf('sharp-2', side, spec.id) / timeOf('wasm-async-2', side, spec.id), 1, true,
+        `bytes in and out like sharp, one thread (convolveToUint8): ${fmt(timeOf('sharp-2', side, spec.id) / timeOf('wasm-u8', side, spec.id))}×`);
     }
   }
   for (const r of rss.filter((x) => x.kernel !== 'none' && x.side === 4096)) {
