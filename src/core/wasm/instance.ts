@@ -24,6 +24,8 @@ export interface KernelExports {
   padPlaneF32: PadFn;
   convolvePlane(plane: Ptr, padW: number, kernel: Ptr, kH: number, kW: number, dy: number, dx: number,
     sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number): void;
+  expandRows(plane: Ptr, count: number, w: number, padW: number, left: number, rowMap: Ptr, colMap: Ptr,
+    cval: number): void;
   fftColumns(re: Ptr, im: Ptr, n: number, tw: Ptr, rev: Ptr, inverse: boolean): void;
   transpose(p: Ptr, n: number): void;
   multiplySpectra(re: Ptr, im: Ptr, hr: Ptr, hi: Ptr, count: number): void;
