@@ -22,12 +22,14 @@ export { init, wasmMemoryBytes } from './wasm/instance.js';
 export type Path = 'direct' | 'separable' | 'fft';
 
 /**
- * Nanoseconds per unit of work on each path, from bench/core.mjs (one core, Node 20, x86-64):
- * (calibrated 2026-11-25 on 1024² float32 with kernels 5..45; crossover near 13×13)
- * direct: per tap and output (SIMD along rows when sx = 1, scalar otherwise); FFT: per
- * T²·log2(T) of each complex tile transform. Only their ratios matter.
+ * Nanoseconds per unit of work on each path, measured by a
+ * sweep of kernels 1..31 at 256², 1024² and 2048² (one core, Node 20, x86-64, 2026-11-25, after
+ * the paired-row direct kernel): direct, per tap and output (SIMD along rows when sx = 1, scalar
+ * otherwise; 1-D passes share fewer loads per tap, so cost more); FFT, per T²·log2(T) of each
+ * complex tile transform; pixel, each value copied into or out of linear memory. Only their
+ * ratios matter. Crossover direct/FFT: about 17×17 at 1024².
  */
-const COST = { tap: 0.072, tapScalar: 0.6, fft: 1.1, pixel: 1.5 };
+const COST = { tap: 0.042, tap1d: 0.058, tapScalar: 0.6, fft: 1.15, pixel: 0.25 };
 
 /** Estimated time of each path, in ns. */
 export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, separable: boolean): Record<Path, number> {
@@ -39,7 +41,8 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
   const copies = (outputs + padW * Math.min(padH, outH * sy + dy * kernel.height) * C) * COST.pixel;
   const direct = outputs * kernel.data.length * perTap + copies;
   const sep = separable
-    ? outH * padW * C * kernel.height * COST.tap + outputs * kernel.width * perTap + copies + outH * padW * C * COST.pixel
+    ? outH * padW * C * kernel.height * COST.tap1d + outputs * kernel.width * (sx === 1 ? COST.tap1d : COST.tapScalar) +
+      copies + outH * padW * C * COST.pixel
     : Infinity;
   const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;
   const T = tileSize(sH, sW, sy, sx, outH, outW, C);
