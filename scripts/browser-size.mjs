@@ -31,7 +31,7 @@ export async function measure() {
   const row = (what, bytes) => ({ what, raw: bytes.length, gzip: gzip(bytes) });
   return [
     row('`dist/browser/conv2d-wasm.js`: the whole browser API, self-contained (plain pages, CDNs)', plain),
-    row('…of which the embedded Web Worker module (core + WASM, for `convolve2dAsync`)', worker),
+    row('the Web Worker module as it runs (core + WASM, for `convolve2dAsync`; the page ships its WASM once, spliced in at run time)', worker),
     row('an app importing everything, bundled by esbuild `--bundle --minify`', everything),
     row('an app importing only `init`, `convolve2d`, `kernels` (tree-shaken)', minimal),
     row('the WASM binary itself (`build/kernels.wasm`; shipped inside the JS as base64)', wasm),
