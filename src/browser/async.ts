@@ -1,7 +1,7 @@
 /**
  * `convolve2dAsync` for browsers: the shared pool of src/core/pool.ts on module Web Workers, so
- * the page stays responsive and large jobs use every core, with no SharedArrayBuffer and so no
- * cross-origin isolation headers.
+ * the page stays responsive and large jobs use every core, with no need for SharedArrayBuffer
+ * and so for cross-origin isolation headers (where the page has them, the pool shares memory).
  *
  * Where the worker code comes from. The usual
  * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` works in a plain page
@@ -57,7 +57,8 @@ const pool = new ConvolvePool(webWorkers);
  * `options.threads` (default: `navigator.hardwareConcurrency`; more than that counts as that)
  * caps how many Web Workers share one call; small images always run as one piece. Arguments are
  * checked before anything is sent, so bad ones reject with the same TypeError/RangeError as
- * convolve2d. The caller's arrays are copied, never detached.
+ * convolve2d. The caller's arrays are copied, never detached; on a cross-origin-isolated page,
+ * large calls run in shared memory as in Node (SharedArrayBuffer images and outs in place).
  * @example
  * const out = await convolve2dAsync(gray, kernels.gaussian(2), { padding: 'same', threads: 4 });
  */

@@ -36,8 +36,11 @@ export function poolWorkers(): Worker[] {
 /**
  * `convolve2d` on worker threads: same arguments, same result (bit for bit), as a Promise.
  * `options.threads` (default: the available cores; more than the cores counts as the cores) caps
- * how many threads share one call; small images always run as one piece. Arguments are checked
- * before anything is sent, so bad ones reject with the same TypeError/RangeError as convolve2d.
+ * how many threads share one call; small images always run as one piece. Large calls run in
+ * shared memory: the image is copied once into a reused SharedArrayBuffer, or read in place if
+ * its `data` already lives in one (then don't change it until the promise settles), and an
+ * `options.out` in a SharedArrayBuffer is written in place. Arguments are checked before
+ * anything is sent, so bad ones reject with the same TypeError/RangeError as convolve2d.
  * @example
  * const out = await convolve2dAsync(gray, kernels.gaussian(2), { padding: 'same', threads: 2 });
  */
