@@ -43,32 +43,25 @@ export function tileSize(sH: number, sW: number, sy: number, sx: number, outH: n
   return best;
 }
 
-interface Tables { tw: Ptr; rev: Ptr }
-
-function writeTables(k: KernelExports, T: number, tw: Ptr, rev: Ptr): void {
+/** Twiddles: f64 (cos, sin) pairs of 2πk/T for k < T/2. */
+function writeTwiddles(k: KernelExports, T: number, tw: Ptr): void {
   const twiddles = new Float64Array(k.memory.buffer, tw, T);
   for (let i = 0; i < T / 2; i++) {
     twiddles[2 * i] = Math.cos((2 * Math.PI * i) / T);
     twiddles[2 * i + 1] = Math.sin((2 * Math.PI * i) / T);
   }
-  const bits = Math.log2(T);
-  const r = new Int32Array(k.memory.buffer, rev, T);
-  for (let i = 0; i < T; i++) {
-    let x = i, y = 0;
-    for (let b = 0; b < bits; b++) {
-      y = (y << 1) | (x & 1);
-      x >>= 1;
-    }
-    r[i] = y;
-  }
 }
 
-/** re + i·im ← its 2-D DFT (transposed), or back (from transposed) with `inverse`. */
-function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, t: Tables, inverse: boolean): void {
-  k.fftColumns(re, im, T, t.tw, t.rev, inverse);
+/**
+ * re + i·im ← its 2-D DFT, or back with `inverse`. The spectrum is held transposed, with both
+ * axes in bit-reversed order (fftColumns skips the permutation): the kernel's spectrum is made by
+ * the same calls and spectra are only multiplied element by element, so the order never matters.
+ */
+function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, tw: Ptr, inverse: boolean): void {
+  k.fftColumns(re, im, T, tw, inverse);
   k.transpose(re, T);
   k.transpose(im, T);
-  k.fftColumns(re, im, T, t.tw, t.rev, inverse);
+  k.fftColumns(re, im, T, tw, inverse);
 }
 
 /** Convolution through the DFT into `target`: output rows `rows.first` to `rows.end` (default all). */
@@ -94,13 +87,13 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   const source = new BandSource(image, plan, layout, T, target.gray);
   const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
   const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
-  const tables = { tw: layout.take(T * 8), rev: layout.take(T * 4) };
+  const tw = layout.take(T * 8);
   const dstPtr = layout.take(stripRows * outW * C * 4);
   reserve(k, layout.end, `A ${W}×${H}×${C} image (FFT tiles of ${T}×${T})`);
 
   const buffer = k.memory.buffer;
   source.prepare(k);
-  writeTables(k, T, tables.tw, tables.rev);
+  writeTwiddles(k, T, tw);
 
   // Spectrum of D, the dilated K' (float32 taps, as on the direct path), placed at the tile's
   // top-left; then conj and 1/T² folded in.
@@ -110,7 +103,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   for (let m = 0; m < kernel.height; m++) {
     for (let n = 0; n < kernel.width; n++) kr[m * dy * T + n * dx] = oriented[m * kernel.width + n];
   }
-  transform2d(k, hr, hi, T, tables, false);
+  transform2d(k, hr, hi, T, tw, false);
   const scale = 1 / (T * T);
   const spectrumRe = new Float64Array(buffer, hr, T * T), spectrumIm = new Float64Array(buffer, hi, T * T);
   for (let i = 0; i < T * T; i++) {
@@ -139,9 +132,9 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
           k.loadTile(source.planePtr, padW, 0, c0, padRows, Math.min(T, padW - c0), t === 0 ? re : im, T);
         });
         if (tiles.length === 1) new Float64Array(buffer, im, T * T).fill(0);
-        transform2d(k, re, im, T, tables, false);
+        transform2d(k, re, im, T, tw, false);
         k.multiplySpectra(re, im, hr, hi, T * T);
-        transform2d(k, re, im, T, tables, true);
+        transform2d(k, re, im, T, tw, true);
         tiles.forEach((tile, t) => {
           k.gatherTile(t === 0 ? re : im, T, 0, sy, count, 0, sx, tile.cols,
             dstPtr + (tile.j * C + c) * 4, outW * C, C);

@@ -26,7 +26,7 @@ export interface KernelExports {
     sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number): void;
   expandRows(plane: Ptr, count: number, w: number, padW: number, left: number, rowMap: Ptr, colMap: Ptr,
     cval: number): void;
-  fftColumns(re: Ptr, im: Ptr, n: number, tw: Ptr, rev: Ptr, inverse: boolean): void;
+  fftColumns(re: Ptr, im: Ptr, n: number, tw: Ptr, inverse: boolean): void;
   transpose(p: Ptr, n: number): void;
   multiplySpectra(re: Ptr, im: Ptr, hr: Ptr, hi: Ptr, count: number): void;
   gatherTile(src: Ptr, n: number, row0: number, rowStep: number, rows: number, col0: number, colStep: number,
