@@ -22,14 +22,14 @@ export { init, wasmMemoryBytes } from './wasm/instance.js';
 export type Path = 'direct' | 'separable' | 'fft';
 
 /**
- * Nanoseconds per unit of work on each path, measured by a
- * sweep of kernels 1..31 at 256², 1024² and 2048² (one core, Node 20, x86-64, 2026-11-25, after
- * the paired-row direct kernel): direct, per tap and output (SIMD along rows when sx = 1, scalar
- * otherwise; 1-D passes share fewer loads per tap, so cost more); FFT, per T²·log2(T) of each
- * complex tile transform; pixel, each value copied into or out of linear memory. Only their
- * ratios matter. Crossover direct/FFT: about 17×17 at 1024².
+ * Nanoseconds per unit of work on each path, measured by a sweep of kernels 1..31 at 256², 1024²
+ * and 2048² (one core, Node 20, x86-64, 2026-11-25, after the paired-row direct kernel and the
+ * radix-4 FFT): direct, per tap and output (SIMD along rows when sx = 1, scalar otherwise; 1-D
+ * passes share fewer loads per tap, so cost more); FFT, per T²·log2(T) of each complex tile
+ * transform; pixel, each value copied into or out of linear memory. Only their ratios matter.
+ * Predictions land within ~10% of that sweep; the direct/FFT crossover is 13×13 to 15×15 at 1024².
  */
-const COST = { tap: 0.042, tap1d: 0.058, tapScalar: 0.6, fft: 1.15, pixel: 0.25 };
+const COST = { tap: 0.042, tap1d: 0.058, tapScalar: 0.6, fft: 0.8, pixel: 0.25 };
 
 /** Estimated time of each path, in ns. */
 export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, separable: boolean): Record<Path, number> {
