@@ -238,6 +238,18 @@ property('FFT path with large kernels and tiles across wide images', () => {
   }
 });
 
+property('FFT path at every tile size from 8 to 512 (radix-4 passes, and the radix-8 pass when log2 T is odd)', () => {
+  const r = rng(808);
+  // A dilated 3×3 kernel reaching `reach` rows and columns needs tiles of at least that side.
+  for (const reach of [5, 7, 9, 17, 33, 65, 129, 257]) { // tiles 8, 16, 32, 32, 64, 128, 256, 512
+    const d = (reach - 1) / 2;
+    const image = randomImage(r, reach + 23, reach + 11, 1, Float32Array);
+    const kernel = randomKernel(r, 3, 3);
+    const options = { padding: 'same', border: 'reflect', dilation: d };
+    assertMatchesReference(convolve2d(image, kernel, { ...options, method: 'fft' }), image, kernel, options, `reach ${reach}`);
+  }
+});
+
 property('method "direct" is bit-identical to float32 evaluation even for rank-1 kernels', () => {
   const r = rng(5);
   const image = randomImage(r, 37, 9, 2, Float32Array);
