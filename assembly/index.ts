@@ -100,7 +100,7 @@ export function convolvePlane(
   kernel: usize, kH: i32, kW: i32,
   dy: i32, dx: i32, sy: i32, sx: i32,
   outH: i32, outW: i32,
-  dst: usize, channels: i32, channel: i32,
+  dst: usize, channels: i32, channel: i32, scratch: usize,
 ): void {
   const rowBytes = <usize>padW * 4;
   const rowStep = <usize>dy * rowBytes;
@@ -119,13 +119,24 @@ export function convolvePlane(
       out += outRow * 2;
     }
   }
+  // Strides up to STRIDE_SIMD: every stride-1 output of the row in SIMD into `scratch` (sx times the
+  // work, at ~14× the scalar speed), then every sx-th of them. Same taps, same order, same bits.
+  const wide = sx > 1 && sx <= STRIDE_SIMD && scratch != 0;
   for (; i < outH; i++) {
     if (sx == 1) oneRow(top, kernel, kH, kW, tapStep, rowStep, outW, out, pixel);
-    else scalarRow(top, 0, kernel, kH, kW, tapStep, rowStep, sx, outW, out, pixel);
+    else if (wide) {
+      oneRow(top, kernel, kH, kW, tapStep, rowStep, (outW - 1) * sx + 1, scratch, 4);
+      for (let j = 0; j < outW; j++) {
+        store<f32>(out + <usize>j * pixel, load<f32>(scratch + (<usize>(j * sx) << 2)));
+      }
+    } else scalarRow(top, 0, kernel, kH, kW, tapStep, rowStep, sx, outW, out, pixel);
     top += topStep;
     out += outRow;
   }
 }
+
+/** Largest horizontal stride computed as a stride-1 SIMD row and subsampled (see convolvePlane). */
+const STRIDE_SIMD = 8;
 
 // Two output rows, sx = 1 and sy = dy: plane row r of the pair's window is kernel row r of the first
 // output row and kernel row r - 1 of the second, so each vector loaded feeds both. 16 outputs of each

@@ -10,7 +10,7 @@ import type { ConvolvePlan } from './options.js';
 import type { Factors } from './separable.js';
 import type { Image } from './types.js';
 import type { KernelMatrix } from './validate.js';
-import { convolveDirect } from './wasm/direct.js';
+import { STRIDE_SIMD, convolveDirect } from './wasm/direct.js';
 import { convolveFft, fftWork, tileSize } from './wasm/fft.js';
 import type { RowRange, Target } from './wasm/instance.js';
 
@@ -36,12 +36,13 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
   const { outH, outW, sx, sy, dy, dx } = plan;
   const C = image.channels;
   const padH = image.height + plan.top + plan.bottom, padW = image.width + plan.left + plan.right;
-  const perTap = sx === 1 ? COST.tap : COST.tapScalar;
+  // sx ≤ STRIDE_SIMD runs as a stride-1 SIMD row, subsampled: sx times the taps at the SIMD rate.
+  const perTap = sx === 1 ? COST.tap : sx <= STRIDE_SIMD ? COST.tap * sx : COST.tapScalar;
   const outputs = outH * outW * C;
   const copies = (outputs + padW * Math.min(padH, outH * sy + dy * kernel.height) * C) * COST.pixel;
   const direct = outputs * kernel.data.length * perTap + copies;
   const sep = separable
-    ? outH * padW * C * kernel.height * COST.tap1d + outputs * kernel.width * (sx === 1 ? COST.tap1d : COST.tapScalar) +
+    ? outH * padW * C * kernel.height * COST.tap1d + outputs * kernel.width * (sx === 1 ? COST.tap1d : sx <= STRIDE_SIMD ? COST.tap1d * sx : COST.tapScalar) +
       copies + outH * padW * C * COST.pixel
     : Infinity;
   const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;

@@ -31,6 +31,9 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
  */
 const DENSE_LIMIT = 32 << 20;
 
+/** Strides up to this run as a stride-1 SIMD row, subsampled (as STRIDE_SIMD in assembly/index.ts). */
+export const STRIDE_SIMD = 8;
+
 /**
  * Direct (or, with `factors`, two-pass separable) convolution into `target`: output rows
  * `rows.first` to `rows.end` (default all), written at their place in the whole output.
@@ -55,6 +58,8 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const tmpPtr = factors ? layout.take(band * padW * 4) : 0;
   const columnPtr = factors ? layout.take(kernel.height * 4) : 0;
   const rowPtr = factors ? layout.take(kernel.width * 4) : 0;
+  // A strided row is computed at stride 1 into this, then subsampled (assembly/index.ts says why).
+  const scratchPtr = plan.sx > 1 && plan.sx <= STRIDE_SIMD ? layout.take(((outW - 1) * plan.sx + 1) * 4) : 0;
   reserve(k, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
 
   // Views are made after growing: growth detaches the old ArrayBuffer.
@@ -76,11 +81,11 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
       if (factors) {
-        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0);
-        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c);
+        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0, 0);
+        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c, scratchPtr);
       } else {
         k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
-          count, outW, dstPtr, C, c);
+          count, outW, dstPtr, C, c, scratchPtr);
       }
     }
     writeBand(k, target, dstPtr, count * outW * C, i0 * outW * C);

@@ -23,7 +23,8 @@ export interface KernelExports {
   padPlaneU16: PadFn;
   padPlaneF32: PadFn;
   convolvePlane(plane: Ptr, padW: number, kernel: Ptr, kH: number, kW: number, dy: number, dx: number,
-    sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number): void;
+    sy: number, sx: number, outH: number, outW: number, dst: Ptr, channels: number, channel: number,
+    scratch: Ptr): void;
   expandRows(plane: Ptr, count: number, w: number, padW: number, left: number, rowMap: Ptr, colMap: Ptr,
     cval: number): void;
   fftColumns(re: Ptr, im: Ptr, n: number, tw: Ptr, inverse: boolean): void;
