@@ -719,17 +719,28 @@ function dit8(r: usize, i: usize, s: usize): void {
 
 /** In-place transpose of an n×n f64 plane, in 8×8 blocks for the cache. */
 export function transpose(p: usize, n: i32): void {
+  // 8×8 blocks for the cache; inside them 2×2 blocks, each two f64x2 rows transposed by two
+  // shuffles and swapped with its mirror block (n is a power of two, at least 8).
   const B = 8;
+  const row = <usize>n << 3;
   for (let bi = 0; bi < n; bi += B) {
     for (let bj = bi; bj < n; bj += B) {
-      const iEnd = min(bi + B, n), jEnd = min(bj + B, n);
-      for (let i = bi; i < iEnd; i++) {
-        for (let j = bi == bj ? i + 1 : bj; j < jEnd; j++) {
-          const a = p + ((<usize>i * <usize>n + <usize>j) << 3);
-          const b = p + ((<usize>j * <usize>n + <usize>i) << 3);
-          const t = load<f64>(a);
-          store<f64>(a, load<f64>(b));
-          store<f64>(b, t);
+      for (let i = bi; i < bi + B; i += 2) {
+        for (let j = bi == bj ? i : bj; j < bj + B; j += 2) {
+          const a = p + <usize>i * row + (<usize>j << 3);
+          const x0 = v128.load(a), x1 = v128.load(a + row);
+          const t0 = v128.shuffle<f64>(x0, x1, 0, 2), t1 = v128.shuffle<f64>(x0, x1, 1, 3);
+          if (i == j) {
+            v128.store(a, t0);
+            v128.store(a + row, t1);
+            continue;
+          }
+          const b = p + <usize>j * row + (<usize>i << 3);
+          const y0 = v128.load(b), y1 = v128.load(b + row);
+          v128.store(a, v128.shuffle<f64>(y0, y1, 0, 2));
+          v128.store(a + row, v128.shuffle<f64>(y0, y1, 1, 3));
+          v128.store(b, t0);
+          v128.store(b + row, t1);
         }
       }
     }
