@@ -162,15 +162,15 @@ export class ConvolvePool {
     const length = plan.outH * plan.outW * channels;
     const path = choosePath(img, k, plan, factorsFor(k, plan));
     const inPlace = isShared(img.data);
-    const direct = out !== undefined && isShared(out);
-    const scratch = this.scratch.acquire(inPlace ? 0 : img.data.byteLength, direct ? 0 : length * 4);
+    const outInPlace = out !== undefined && isShared(out);
+    const scratch = this.scratch.acquire(inPlace ? 0 : img.data.byteLength, outInPlace ? 0 : length * 4);
     let data: PixelData = img.data;
     if (!inPlace) {
       const Ctor = img.data.constructor as new (buffer: SharedArrayBuffer, offset: number, length: number) => PixelData;
       data = new Ctor(scratch.input, 0, img.data.length);
       data.set(img.data);
     }
-    const shared = direct ? out : new Float32Array(scratch.output, 0, length);
+    const shared = outInPlace ? out : new Float32Array(scratch.output, 0, length);
     const image = { width, height, channels, data };
     const kernel = { width: k.width, height: k.height, data: k.data };
     const count = Math.max(1, Math.min(threads, Math.floor(plan.outH / MIN_PIECE_ROWS)));
@@ -181,8 +181,8 @@ export class ConvolvePool {
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // A failed call's buffers are dropped, not reused: its other workers may still be writing.
     if (failed) throw failed.reason;
-    const result = direct ? out : out ?? new Float32Array(length);
-    if (!direct) result.set(shared);
+    const result = outInPlace ? out : out ?? new Float32Array(length);
+    if (!outInPlace) result.set(shared);
     this.scratch.release(scratch);
     return { width: plan.outW, height: plan.outH, channels, data: result };
   }
