@@ -119,9 +119,10 @@ export function convolvePlane(
       out += outRow * 2;
     }
   }
-  // Strides up to STRIDE_SIMD: every stride-1 output of the row in SIMD into `scratch` (sx times the
-  // work, at ~14× the scalar speed), then every sx-th of them. Same taps, same order, same bits.
-  const wide = sx > 1 && sx <= STRIDE_SIMD && scratch != 0;
+  // With a `scratch` row (the caller passes one for small strides: STRIDE_SIMD in direct.ts), every
+  // stride-1 output of the row in SIMD (sx times the work, at ~14× the scalar speed), then every
+  // sx-th of them. Same taps, same order, same bits.
+  const wide = sx > 1 && scratch != 0;
   for (; i < outH; i++) {
     if (sx == 1) oneRow(top, kernel, kH, kW, tapStep, rowStep, outW, out, pixel);
     else if (wide) {
@@ -134,9 +135,6 @@ export function convolvePlane(
     out += outRow;
   }
 }
-
-/** Largest horizontal stride computed as a stride-1 SIMD row and subsampled (see convolvePlane). */
-const STRIDE_SIMD = 8;
 
 // Two output rows, sx = 1 and sy = dy: plane row r of the pair's window is kernel row r of the first
 // output row and kernel row r - 1 of the second, so each vector loaded feeds both. 16 outputs of each

@@ -28,6 +28,7 @@ import os from 'node:os';
 import { convolve2d } from '../dist/core/convolve.js';
 import { referenceConvolve2d } from '../dist/core/reference.js';
 import { optimizedJs } from './lib/js-baselines.mjs';
+import { random } from './lib/random.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -38,15 +39,6 @@ const sizes = list(value('--sizes') ?? (quick ? '256' : '1024,4096'));
 const kernelSizes = list(value('--kernels') ?? '3,7,15');
 const jsonFile = value('--json');
 
-/** mulberry32: a small seeded generator, so every run times the same inputs. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const grayImage = (width, height, seed) => {
   const next = random(seed);
   return { width, height, channels: 1, data: Float32Array.from({ length: width * height }, next) };

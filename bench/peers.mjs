@@ -41,6 +41,7 @@ import { checkImage, checkKernel } from '../dist/core/validate.js';
 import { referenceConvolve2d } from '../dist/core/reference.js';
 import { naiveJs, optimizedJs, toRows } from './lib/js-baselines.mjs';
 import { linePlot } from './lib/svg-plot.mjs';
+import { random } from './lib/random.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -55,15 +56,6 @@ const jsonFile = value('--json');
 const svgFile = value('--svg') ?? (quick ? undefined : path.join(here, 'peers.svg'));
 const SAME = { padding: 'same' };
 
-/** mulberry32: a small seeded generator, so every run times the same inputs. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A width×height grayscale float32 image in [0.05, 1), plus its 8-bit and nested-array forms. */
 function makeInput(width, height, seed) {

@@ -14,7 +14,7 @@ import { kernels } from '../dist/node/index.js';
 import { orientedKernel, planConvolution } from '../dist/core/options.js';
 import { checkKernel } from '../dist/core/validate.js';
 import { factorize } from '../dist/core/separable.js';
-import { randomImage, randomKernel, rng } from './helpers.mjs';
+import { borderIndexFor, randomImage, randomKernel, rng } from './helpers.mjs';
 
 const DIST = new URL('../dist/', import.meta.url).href;
 
@@ -39,19 +39,6 @@ function onePieceBytes(image, plan) {
   return plan.outH * plan.outW * image.channels * 4 + padH * padW * 4;
 }
 
-/** numpy.pad's index for padded position p on a side of n pixels (-1: the constant). */
-function source(p, n, border) {
-  if (p >= 0 && p < n) return p;
-  const mod = (a, m) => ((a % m) + m) % m;
-  switch (border) {
-    case 'constant': return -1;
-    case 'edge': return p < 0 ? 0 : n - 1;
-    case 'wrap': return mod(p, n);
-    case 'symmetric': { const q = mod(p, 2 * n); return q < n ? q : 2 * n - 1 - q; }
-    default: { if (n === 1) return 0; const q = mod(p, 2 * n - 2); return q < n ? q : 2 * n - 2 - q; }
-  }
-}
-
 /** Every output row's value at column `j`, channel `c`, from one-piece float32 sums in tap order. */
 function expectedColumn(image, kernel, options, j, c, separable) {
   const plan = planConvolution(options, image.height, image.width, kernel.length, kernel[0].length);
@@ -61,7 +48,7 @@ function expectedColumn(image, kernel, options, j, c, separable) {
   const cval = fr(plan.cval);
   const border = plan.border;
   const P = (y, x) => {
-    const sy = source(y - plan.top, H, border), sx = source(x - plan.left, W, border);
+    const sy = borderIndexFor(y - plan.top, H, border), sx = borderIndexFor(x - plan.left, W, border);
     return sy < 0 || sx < 0 ? cval : fr(data[(sy * W + sx) * C + c]);
   };
   const out = new Float32Array(plan.outH);

@@ -14,6 +14,7 @@ export function rng(seed) {
   };
   next.int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)); // inclusive
   next.pick = (list) => list[Math.floor(next() * list.length)];
+  next.chance = (p) => next() < p;
   return next;
 }
 
@@ -133,7 +134,8 @@ function sides(p, spanH, spanW) {
   return { top: p.top ?? 0, left: p.left ?? 0 };
 }
 
-function borderIndexFor(p, n, border = 'constant') {
+/** numpy.pad's index for padded position p on a side of n pixels (-1: the constant), written independently of src/core/border.ts. */
+export function borderIndexFor(p, n, border = 'constant') {
   if (p >= 0 && p < n) return p;
   const mod = (a, m) => ((a % m) + m) % m;
   switch (border) {

@@ -10,21 +10,13 @@
  * maxRSS comes from process.resourceUsage() (KiB, the kernel's peak for this process).
  */
 import { convolve2d, init, kernels } from '../../dist/node/index.js';
+import { random } from './random.mjs';
 
 const [side, kernelArg, method = 'auto'] = [Number(process.argv[2]), process.argv[3], process.argv[4]];
 await init();
 const kib = () => process.resourceUsage().maxRSS;
 const atStart = kib();
 
-/** mulberry32, as in peers.mjs. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const next = random(side);
 const data = new Float32Array(side * side);
 for (let i = 0; i < data.length; i++) data[i] = 0.05 + 0.95 * next();

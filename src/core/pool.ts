@@ -17,7 +17,7 @@ import { checkOut, convolve2d, convolveRows } from './convolve.js';
 import { typeError } from './errors.js';
 import { planConvolution, type ConvolvePlan } from './options.js';
 import { factorsFor } from './separable.js';
-import { canShareMemory, SharedScratch } from './shared-scratch.js';
+import { canShareMemory, isShared, SharedScratch } from './shared-scratch.js';
 import { splitRows } from './split.js';
 import type { ConvolveAsyncOptions, ConvolveOptions, Image, Kernel, PixelData } from './types.js';
 import { checkImage, checkKernel, integer, isPlainObject, type KernelMatrix } from './validate.js';
@@ -90,9 +90,6 @@ const SPLIT_MIN_WORK = 1 << 22;
 
 /** Output rows per worker at least, so a row range is worth a message. */
 const MIN_PIECE_ROWS = 16;
-
-const isShared = (data: ArrayBufferView) =>
-  typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer;
 
 export class ConvolvePool {
   private readonly slots: Slot[] = [];

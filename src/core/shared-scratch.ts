@@ -16,6 +16,11 @@ export function canShareMemory(): boolean {
   return isolated !== false;
 }
 
+/** Whether a typed array's memory is a SharedArrayBuffer (which workers read and write in place). */
+export function isShared(data: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer;
+}
+
 /** Most bytes kept between calls: two 4096² float32 images. Bigger calls allocate and let go. */
 const RETAIN_BYTES = 128 << 20;
 /** Kept buffers are dropped after this long with no call. */

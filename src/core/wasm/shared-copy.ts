@@ -9,16 +9,15 @@
  * memory. Plain-to-plain copies go straight through.
  */
 
+import { isShared } from '../shared-scratch.js';
+
 type Typed = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array;
 type TypedCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => Typed;
 
 let staging = new ArrayBuffer(0);
 
-const isShared = (a: Typed) => typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
-
-/** A plain copy of `a`, made with `a`'s alignment modulo 8 (valid until the next call). */
-function staged(a: Typed): Typed {
-  const shift = a.byteOffset & 7;
+/** A plain copy of `a` that starts at `shift` bytes past an 8-byte boundary (valid until the next call). */
+function stagedAt(a: Typed, shift: number): Typed {
   if (staging.byteLength < a.byteLength + 8) staging = new ArrayBuffer(Math.max(a.byteLength + 8, staging.byteLength * 2));
   const copy = new (a.constructor as TypedCtor)(staging, shift, a.length);
   copy.set(a);
@@ -27,20 +26,14 @@ function staged(a: Typed): Typed {
 
 /** `dst.set(src, offset)`, fast when either side is shared. */
 export function setRow(dst: Typed, src: Typed, offset: number): void {
+  const at = dst.byteOffset + offset * dst.BYTES_PER_ELEMENT;
+  const aligned = ((at - src.byteOffset) & 7) === 0;
   if (isShared(src)) {
-    const sameType = dst.constructor === src.constructor;
-    const aligned = ((dst.byteOffset + offset * dst.BYTES_PER_ELEMENT - src.byteOffset) & 7) === 0;
-    if (!sameType || !aligned) src = staged(src);
-  } else if (isShared(dst) && dst.constructor === src.constructor) {
-    const at = dst.byteOffset + offset * dst.BYTES_PER_ELEMENT;
-    if (((at - src.byteOffset) & 7) !== 0) {
-      // Stage at the destination's alignment: plain copy in, then the fast relaxed copy out.
-      const shift = at & 7;
-      if (staging.byteLength < src.byteLength + 8) staging = new ArrayBuffer(Math.max(src.byteLength + 8, staging.byteLength * 2));
-      const copy = new (src.constructor as TypedCtor)(staging, shift, src.length);
-      copy.set(src);
-      src = copy;
-    }
+    // Staged at the source's alignment: the fast relaxed copy in, then a plain copy or conversion.
+    if (dst.constructor !== src.constructor || !aligned) src = stagedAt(src, src.byteOffset & 7);
+  } else if (isShared(dst) && dst.constructor === src.constructor && !aligned) {
+    // Staged at the destination's alignment: a plain copy in, then the fast relaxed copy out.
+    src = stagedAt(src, at & 7);
   }
   dst.set(src, offset);
 }
