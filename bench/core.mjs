@@ -25,8 +25,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { convolve2d } from '../dist/core/convolve.js';
-import { referenceConvolve2d } from '../dist/core/reference.js';
+import { convolve2d } from '../dist/core/index.js';
+import { referenceConvolve2d } from '../dist/internal.js';
 import { optimizedJs } from './lib/js-baselines.mjs';
 import { random } from './lib/random.mjs';
 

@@ -34,11 +34,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convolve2d, convolve2dAsync, convolveToUint8, init, kernels } from '../dist/node/index.js';
-import { choosePath, pathCosts } from '../dist/core/wasm.js';
-import { planConvolution } from '../dist/core/options.js';
-import { factorsFor } from '../dist/core/separable.js';
-import { checkImage, checkKernel } from '../dist/core/validate.js';
-import { referenceConvolve2d } from '../dist/core/reference.js';
+import { choosePath, pathCosts } from '../dist/internal.js';
+import { planConvolution } from '../dist/internal.js';
+import { factorsFor } from '../dist/internal.js';
+import { checkImage, checkKernel } from '../dist/internal.js';
+import { referenceConvolve2d } from '../dist/internal.js';
 import { naiveJs, optimizedJs, toRows } from './lib/js-baselines.mjs';
 import { linePlot } from './lib/svg-plot.mjs';
 import { random } from './lib/random.mjs';
@@ -344,7 +344,7 @@ const small = makeInput(67, 53, 7); // an odd width, not a multiple of 4
 const checks = [];
 let wasmBroken = false;
 for (const spec of specs) {
-  // conv2d-wasm itself first, against the float64 reference of src/core/reference.ts.
+  // conv2d-wasm itself first, against the float64 reference of src/core/convolve/reference.ts.
   const want = convolve2d(small.image, spec.wasmKernel, SAME).data;
   const ref = referenceConvolve2d(small.image, spec.wasmKernel, SAME).data;
   const self = compareFloat(want, ref, spec, small.image);
@@ -472,7 +472,7 @@ for (const p of paths) {
   const show = (path) => `${Number.isFinite(p.predictedMs[path]) ? fmt(p.predictedMs[path]) : '—'} / ${measuredMs[path] === undefined ? '—' : fmt(measuredMs[path])}`;
   modelRows.push(`| ${p.side}² | ${specs.find((s) => s.id === p.kernel).label} | ${show('direct')} | ${show('separable')} | ${show('fft')} | ${p.chosen} | ${fastest ?? '?'}${fastest && fastest !== p.chosen ? ` (${fmt(measuredMs[p.chosen] / measuredMs[fastest])}× faster than the pick)` : ''} |`);
 }
-console.log(`\nconv2d-wasm's cost model (wasm.ts pathCosts): predicted ms / measured ms (forced method) per path:\n`);
+console.log(`\nconv2d-wasm's cost model (wasm/paths.ts pathCosts): predicted ms / measured ms (forced method) per path:\n`);
 console.log(['| size | kernel | direct | separable | fft | picked | fastest measured |', '| --- | --- | --- | --- | --- | --- | --- |', ...modelRows].join('\n'));
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 import {
   convolve2d, convolve2dAsync, fromBlob, init, kernels, toBlob, toGrayscale, toImageData, toUint8,
 } from '../dist/browser/index.js';
-import { referenceConvolve2d } from '../dist/core/reference.js';
+import { referenceConvolve2d } from '../dist/core/convolve/reference.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {

@@ -22,7 +22,7 @@ async function appBundle(code) {
 
 /** Each row: what, raw bytes, gzip bytes. */
 export async function measure() {
-  const wasm = readFileSync(`${root}build/kernels.wasm`);
+  const wasm = readFileSync(`${root}build/module.wasm`);
   const plain = readFileSync(`${root}dist/browser/conv2d-wasm.js`);
   const { WORKER_SOURCE } = await import(`${root}dist/browser/worker-source.generated.js`);
   const worker = Buffer.from(WORKER_SOURCE);
@@ -34,7 +34,7 @@ export async function measure() {
     row('the Web Worker module as it runs (core + WASM, for `convolve2dAsync`; the page ships its WASM once, spliced in at run time)', worker),
     row('an app importing everything, bundled by esbuild `--bundle --minify`', everything),
     row('an app importing only `init`, `convolve2d`, `kernels` (tree-shaken)', minimal),
-    row('the WASM binary itself (`build/kernels.wasm`; shipped inside the JS as base64)', wasm),
+    row('the WASM binary itself (`build/module.wasm`; shipped inside the JS as base64)', wasm),
   ];
 }
 

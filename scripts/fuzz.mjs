@@ -26,7 +26,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { crc32 } from '../dist/core/png-check.js';
+import { crc32 } from '../dist/internal.js';
 import { rng } from '../tests/helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -627,12 +627,12 @@ let lib;
 async function loadLibrary() {
   if (lib) return lib;
   const index = await import(join(ROOT, 'dist/node/index.js'));
-  const { wasmMemoryBytes } = await import(join(ROOT, 'dist/core/wasm.js'));
-  const { referenceConvolve2d } = await import(join(ROOT, 'dist/core/reference.js'));
+  const { wasmMemoryBytes } = await import(join(ROOT, 'dist/internal.js'));
+  const { referenceConvolve2d } = await import(join(ROOT, 'dist/internal.js'));
   const { float32Convolve } = await import(join(ROOT, 'tests/helpers.mjs'));
   // The platform-free PNG codec (browsers) promises the Node decoder's bytes exactly: a second
   // opinion on every mutated file, when this build has it.
-  const codec = await import(join(ROOT, 'dist/core/png-codec.js')).catch(() => undefined);
+  const codec = (await import(join(ROOT, 'dist/internal.js')).catch(() => undefined))?.pngCodec;
   lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec };
   return lib;
 }
@@ -694,7 +694,7 @@ function codecDecode(L, c) {
     try {
       checkDecodeError(e);
     } catch (f) {
-      fail(`core/png-codec ${f.message}`);
+      fail(`core/png/codec ${f.message}`);
     }
     return { error: e };
   }
@@ -713,14 +713,14 @@ export async function runCase(c) {
       if (e instanceof Finding) throw e;
       checkDecodeError(e);
       if (!sameBytes(before, c.bytes)) fail('decodePng modified its input');
-      if (other?.image) fail(`Node decodePng rejects (${e.message}) but core/png-codec decodes a ${other.image.width}×${other.image.height} image`);
-      if (other && other.error.constructor !== e.constructor) fail(`Node decodePng throws ${e.constructor.name}, core/png-codec ${other.error.constructor.name}: ${other.error.message}`);
+      if (other?.image) fail(`Node decodePng rejects (${e.message}) but core/png/codec decodes a ${other.image.width}×${other.image.height} image`);
+      if (other && other.error.constructor !== e.constructor) fail(`Node decodePng throws ${e.constructor.name}, core/png/codec ${other.error.constructor.name}: ${other.error.message}`);
       return 'rejected';
     }
-    if (other?.error) fail(`core/png-codec rejects (${other.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
+    if (other?.error) fail(`core/png/codec rejects (${other.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
     if (other && !sameBytes(other.image.data, image.data)) {
       const i = image.data.findIndex((v, k) => v !== other.image.data[k]);
-      fail(`core/png-codec and Node decodePng differ at byte ${i} (pixel ${i >> 2}): ${other.image.data[i]} vs ${image.data[i]}`);
+      fail(`core/png/codec and Node decodePng differ at byte ${i} (pixel ${i >> 2}): ${other.image.data[i]} vs ${image.data[i]}`);
     }
     if (!sameBytes(before, c.bytes)) fail('decodePng modified its input');
     const view = new DataView(c.bytes.buffer, c.bytes.byteOffset);

@@ -11,9 +11,9 @@ import { Worker } from 'node:worker_threads';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { kernels } from '../dist/node/index.js';
-import { orientedKernel, planConvolution } from '../dist/core/options.js';
-import { checkKernel } from '../dist/core/validate.js';
-import { factorize } from '../dist/core/separable.js';
+import { orientedKernel, planConvolution } from '../dist/internal.js';
+import { checkKernel } from '../dist/internal.js';
+import { factorize } from '../dist/internal.js';
 import { borderIndexFor, randomImage, randomKernel, rng } from './helpers.mjs';
 
 const DIST = new URL('../dist/', import.meta.url).href;
@@ -22,7 +22,7 @@ const DIST = new URL('../dist/', import.meta.url).href;
 function convolveFresh(image, kernel, options) {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
-    Promise.all([import(workerData.dist + 'node/index.js'), import(workerData.dist + 'core/wasm.js')]).then(([lib, wasm]) => {
+    Promise.all([import(workerData.dist + 'node/index.js'), import(workerData.dist + 'internal.js')]).then(([lib, wasm]) => {
       const out = lib.convolve2d(workerData.image, workerData.kernel, workerData.options);
       parentPort.postMessage({ out, memory: wasm.wasmMemoryBytes() }, [out.data.buffer]);
     });`;

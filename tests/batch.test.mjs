@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolveFiles, decodePng, encodePng, kernels, toGrayscale, toUint8, writePng } from '../dist/node/index.js';
-import { removeTempFiles } from '../dist/node/batch.js';
+import { removeTempFiles } from '../dist/internal.js';
 import { assertRejects, rng } from './helpers.mjs';
 
 const OPTIONS = { padding: 'same', border: 'reflect' };

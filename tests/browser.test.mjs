@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { convolve2d, decodePng, kernels, readPng, toGrayscale, toUint8 } from '../dist/node/index.js';
-import { checkKernel } from '../dist/core/validate.js';
+import { checkKernel } from '../dist/internal.js';
 import { serve } from '../scripts/static-server.mjs';
 import { ASYNC_CASES, SYNC_CASES, kernelOf, makeImage } from './browser/cases.mjs';
 import { runCasesInPage } from './browser/page-runner.mjs';

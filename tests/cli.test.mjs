@@ -521,7 +521,7 @@ batch.run();
 const progress = suite('conv2d progress lines');
 
 progress('done/total, rate, ETA and counts; the summary', async () => {
-  const { progressText, summaryText, duration } = await import('../dist/cli/progress.js');
+  const { progressText, summaryText, duration } = await import('../dist/internal.js');
   assert.is(progressText({ done: 50, total: 200, written: 49, skipped: 0, failed: 1, seconds: 10 }), '50/200 images, 5.0 images/s, ETA 30s, 1 failed');
   assert.is(progressText({ done: 7, written: 5, skipped: 2, failed: 0, seconds: 2 }), '7/? images, 3.5 images/s, 2 skipped');
   const totals = { inputs: 10, written: 8, skipped: 0, failed: 1, interrupted: 1, pixels: 0, seconds: 4 };

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolveToUint8, kernels, toGrayscale, toUint8 } from '../dist/core/index.js';
-import { wasmMemoryBytes } from '../dist/core/wasm.js';
+import { wasmMemoryBytes } from '../dist/internal.js';
 import { PIXEL_TYPES, assertThrows, randomImage, randomKernel, rng } from './helpers.mjs';
 
 const fused = suite('convolveToUint8: the fused 8-bit pipeline');

@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolve2dAsync, kernels } from '../dist/node/index.js';
-import { poolWorkers } from '../dist/node/async.js';
-import { SharedScratch } from '../dist/core/shared-scratch.js';
+import { poolWorkers } from '../dist/internal.js';
+import { SharedScratch } from '../dist/internal.js';
 import { assertRejects, randomImage, rng } from './helpers.mjs';
 
 const as = suite('convolve2dAsync (worker thread)');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, kernels } from '../dist/core/index.js';
-import { wasmMemoryBytes } from '../dist/core/wasm.js';
+import { wasmMemoryBytes } from '../dist/internal.js';
 import { PIXEL_TYPES, assertMatchesReference, float32Convolve, assertThrows, randomImage, randomKernel, rng } from './helpers.mjs';
 
 const f32 = (width, height, values, channels = 1) => ({ width, height, channels, data: Float32Array.from(values) });

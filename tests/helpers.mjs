@@ -1,6 +1,6 @@
 // Shared test helpers: a seeded PRNG, random inputs (never zeros), float32-aware comparison.
 import * as assert from 'uvu/assert';
-import { referenceConvolve2d } from '../dist/core/reference.js';
+import { referenceConvolve2d } from '../dist/internal.js';
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed) {
@@ -134,7 +134,7 @@ function sides(p, spanH, spanW) {
   return { top: p.top ?? 0, left: p.left ?? 0 };
 }
 
-/** numpy.pad's index for padded position p on a side of n pixels (-1: the constant), written independently of src/core/border.ts. */
+/** numpy.pad's index for padded position p on a side of n pixels (-1: the constant), written independently of src/core/convolve/border.ts. */
 export function borderIndexFor(p, n, border = 'constant') {
   if (p >= 0 && p < n) return p;
   const mod = (a, m) => ((a % m) + m) % m;

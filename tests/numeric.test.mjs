@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, kernels, toGrayscale, toUint8 } from '../dist/node/index.js';
-import { referenceConvolve2d } from '../dist/core/reference.js';
+import { referenceConvolve2d } from '../dist/internal.js';
 import { float32Convolve } from './helpers.mjs';
 
 const FLT_MAX = 3.4028234663852886e38;
@@ -187,13 +187,13 @@ tiny('toGrayscale on float input: IEEE arithmetic, unrounded', () => {
 tiny.run();
 
 const fallback = suite('fast paths fall back where they would not give the direct sum');
-// src/core/separable.ts / src/core/wasm.ts (FUZZING.md finding 6, seed 4242 case 7802): the
+// src/core/convolve/separable.ts / src/core/wasm/paths.ts (FUZZING.md finding 6, seed 4242 case 7802): the
 // separable path's vertical pass multiplies by the column factor, which carries the kernel's
 // largest tap, so for |P| > FLT_MAX / max|K| the intermediate overflows to ±Infinity although
 // every product K·P of the definition is finite. A zero tap over it then gives NaN (0·Inf), and a
 // small one gives Infinity, where the direct path and the reference give finite answers.
 // Fixed: separable (asked for or chosen by "auto") runs only while max|P|·Σ|u| ≤ 1e37, else the
-// direct sum (src/core/wasm.ts pathSafe).
+// direct sum (src/core/wasm/paths.ts pathSafe).
 fallback('separable: no intermediate overflow where every product is finite', () => {
   const direct = (image, kernel) => Array.from(convolve2d(image, kernel, { mode: 'correlation', method: 'direct' }).data);
   const cases = [

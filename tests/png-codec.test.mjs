@@ -1,4 +1,4 @@
-// The platform-free PNG codec that the browser entry uses (src/core/png-codec.ts, on fflate),
+// The platform-free PNG codec that the browser entry uses (src/core/png/codec.ts, on fflate),
 // checked in Node against the Node entry's decodePng (pngjs behind checkPng): same pixels for every
 // PngSuite file, the same verdict on every x*.png and on thousands of seeded mutations, round trips
 // through encodePng, and the argument errors.
@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/png.js';
-import { decodePng, deflateLength, encodePng, inflateRaw } from '../dist/core/png-codec.js';
-import { crc32 } from '../dist/core/png-check.js';
+import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/index.js';
+import { pngCodec } from '../dist/internal.js';
+const { decodePng, deflateLength, encodePng, inflateRaw } = pngCodec;
+import { crc32 } from '../dist/internal.js';
 import { randomImage, rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;

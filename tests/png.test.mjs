@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { decodePng, encodePng, readPng, writePng } from '../dist/node/png.js';
-import { crc32 } from '../dist/core/png-check.js';
+import { decodePng, encodePng, readPng, writePng } from '../dist/node/index.js';
+import { crc32 } from '../dist/internal.js';
 import { rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;

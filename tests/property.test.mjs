@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convolve2d, decodePng, toGrayscale, toUint8 } from '../dist/node/index.js';
-import { wasmMemoryBytes } from '../dist/core/wasm.js';
-import { crc32 } from '../dist/core/png-check.js';
-import * as codec from '../dist/core/png-codec.js';
+import { wasmMemoryBytes } from '../dist/internal.js';
+import { crc32 } from '../dist/internal.js';
+import { pngCodec as codec } from '../dist/internal.js';
 import { PIXEL_TYPES, assertMatchesReference, randomImage, rng } from './helpers.mjs';
 
 const seedFor = (n) => (process.env.FC_SEED ? Number(process.env.FC_SEED) : n);
@@ -430,7 +430,7 @@ png('mutated PngSuite files (bit flips, byte sets, cuts, splices, CRCs re-fixed 
   assert.ok(decoded > 0, 'no mutated file decoded: the mutations never reached past the checks');
 });
 
-png('the Node decoder and the platform-free codec (core/png-codec) give the same answer', () => {
+png('the Node decoder and the platform-free codec (core/png/codec) give the same answer', () => {
   // The browser codec promises the Node entry's bytes exactly, and the same rejections: mutated
   // files, and trailing zlib data after the IDAT stream (an IDAT chunk repeated), which once split them.
   const same = (bytes) => {

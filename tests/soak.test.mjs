@@ -9,8 +9,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import { convolve2d, convolve2dAsync, decodePng, encodePng, kernels, toGrayscale, toUint8 } from '../dist/node/index.js';
-import { poolWorkers } from '../dist/node/async.js';
-import { wasmMemoryBytes } from '../dist/core/wasm.js';
+import { poolWorkers } from '../dist/internal.js';
+import { wasmMemoryBytes } from '../dist/internal.js';
 import { assertMatchesReference, randomImage, randomKernel, rng } from './helpers.mjs';
 
 // A real gc() makes RSS readings comparable (the flag only has to be set before the context exists).
@@ -169,7 +169,7 @@ copies('interleaved sync and async calls of two copies stay independent and righ
   cpSync(new URL('../dist/', import.meta.url), new URL('dist/', COPY_DIR), { recursive: true });
   try {
     const other = await import(new URL('dist/node/index.js', COPY_DIR).href);
-    const otherWasm = await import(new URL('dist/core/wasm.js', COPY_DIR).href);
+    const otherWasm = await import(new URL('dist/internal.js', COPY_DIR).href);
     const sameEntry = await import(`${pathToFileURL(new URL('../dist/node/index.js', import.meta.url).pathname).href}?copy=2`);
     assert.is.not(other.convolve2d, convolve2d, 'the copy is a distinct module');
     assert.is(sameEntry.convolve2d, convolve2d, 'a query string alone does not copy core');

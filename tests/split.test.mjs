@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d } from '../dist/core/index.js';
-import { splitRows } from '../dist/core/split.js';
+import { splitRows } from '../dist/internal.js';
 import { PIXEL_TYPES, randomImage, randomKernel, rng } from './helpers.mjs';
 
 const split = suite('splitRows: pieces for worker pools');

@@ -1,5 +1,5 @@
 /**
- * `convolve2dAsync` for browsers: the shared pool of src/core/pool.ts on module Web Workers, so
+ * `convolve2dAsync` for browsers: the shared pool of src/core/workers/pool.ts on module Web Workers, so
  * the page stays responsive and large jobs use every core, with no need for SharedArrayBuffer
  * and so for cross-origin isolation headers (where the page has them, the pool shares memory).
  *
@@ -13,7 +13,8 @@
  * esbuild and Vite bundles and inside other workers, with no file to copy. The cost: a page whose
  * Content-Security-Policy sets worker-src (or script-src) must allow `blob:`.
  */
-import { ConvolvePool, type Platform, type TaskResponse } from '../core/pool.js';
+import { ConvolvePool } from '../core/workers/pool.js';
+import type { Platform, TaskResponse } from '../core/workers/protocol.js';
 import type { ConvolveAsyncOptions, Image, Kernel } from '../core/types.js';
 import { WORKER_SOURCE } from './worker-source.generated.js';
 

@@ -8,10 +8,11 @@
  * and leaves only other formats to the browser.
  */
 import { typeError } from '../core/errors.js';
-import { decodePng, encodePng, type DecodeOptions } from '../core/png-codec.js';
+import { decodePng, encodePng, type DecodeOptions } from '../core/png/codec.js';
 import type { Image, Uint8Options } from '../core/types.js';
-import { toUint8 } from '../core/uint8.js';
+import { toUint8 } from '../core/pixels/uint8.js';
 import { checkImage } from '../core/validate.js';
+import { hasPngSignature } from '../core/vocabulary.js';
 
 /** What `fromImageData` needs of an ImageData (so a plain `{ width, height, data }` works too). */
 export interface ImageDataLike {
@@ -129,8 +130,6 @@ export function fromCanvas(canvas: AnyCanvas): Image<Uint8ClampedArray> {
   return fromImageData(ctx.getImageData(0, 0, canvas.width, canvas.height));
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
 /**
  * Decodes an image file (a Blob or File, from a file picker, drag and drop or `fetch`) as a
  * 4-channel image. PNG is decoded here, exactly as `decodePng` (and Node) decode it; other formats
@@ -141,7 +140,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 export async function fromBlob(blob: Blob, options?: DecodeOptions): Promise<Image<Uint8Array | Uint8ClampedArray>> {
   if (typeof Blob === 'undefined' || !(blob instanceof Blob)) throw typeError('blob', 'a Blob or File', blob);
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  if (PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return decodePng(bytes, options);
+  if (hasPngSignature(bytes)) return decodePng(bytes, options);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes]), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });

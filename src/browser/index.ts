@@ -11,8 +11,8 @@
  * ctx.putImageData(toImageData(convolve2d(gray, kernels.edge, { padding: 'same' })), 0, 0);
  */
 export * from '../core/index.js';
-export { decodePng, encodePng } from '../core/png-codec.js';
-export type { DecodeOptions } from '../core/png-codec.js';
+export { decodePng, encodePng } from '../core/png/codec.js';
+export type { DecodeOptions } from '../core/png/codec.js';
 export { convolve2dAsync, terminateWorkers } from './async.js';
 export { fromBlob, fromCanvas, fromImageData, fromImageSource, toBlob, toImageData } from './canvas.js';
 export type { ImageDataLike } from './canvas.js';

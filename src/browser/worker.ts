@@ -6,8 +6,8 @@
  * embedded WASM) into one module and stores the text in worker-source.generated.ts; async.ts
  * starts workers from a Blob URL of that text. See async.ts for why.
  */
-import { answer, type TaskRequest, type TaskResponse } from '../core/pool.js';
-import { init } from '../core/wasm.js';
+import { answer, type TaskRequest, type TaskResponse } from '../core/workers/protocol.js';
+import { init } from '../core/wasm/paths.js';
 
 /** The parts of a dedicated worker's global scope used here (tsconfig's lib is the page's DOM). */
 interface WorkerScope {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { kernels } from '../node/index.js';
-import type { BorderMode, ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
+import { BORDERS, MAPS, MODES, kernels } from '../node/index.js';
+import type { ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
 import { UsageError } from './usage.js';
 import { fileReason } from '../node/file-reason.js';
 
@@ -37,9 +37,6 @@ export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; op
 /** Largest side of a `box:N` or `gaussian:...` kernel: larger ones only exhaust memory and time. */
 export const MAX_KERNEL_SIDE = 1024;
 
-const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
-const MODES = ['convolution', 'correlation'] as const;
-const MAPS: readonly Uint8Map[] = ['clamp', 'abs', 'normalize'];
 const PADDINGS = ['same', 'valid', 'full'] as const;
 
 const FLAGS = {

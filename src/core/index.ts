@@ -6,11 +6,13 @@ export type {
   BorderMode, ConvolveAsyncOptions, ConvolveOptions, GrayscaleOptions, GrayWeights, Image, Kernel, KernelData,
   KernelRows, Padding, PaddingSides, PixelData, Uint8Map, Uint8Options,
 } from './types.js';
-export { convolve2d } from './convolve.js';
-export { toGrayscale } from './grayscale.js';
-export { toUint8 } from './uint8.js';
-export { convolveToUint8 } from './pipeline.js';
-export type { PipelineOptions } from './pipeline.js';
-export { kernels } from './kernels.js';
-export type { FixedKernelName } from './kernels.js';
-export { init } from './wasm.js';
+export { convolve2d } from './convolve/convolve.js';
+export { toGrayscale } from './pixels/grayscale.js';
+export { toUint8 } from './pixels/uint8.js';
+export { convolveToUint8 } from './pixels/pipeline.js';
+export type { PipelineOptions } from './pixels/pipeline.js';
+export { kernels } from './convolve/kernels.js';
+export type { FixedKernelName } from './convolve/kernels.js';
+export { init } from './wasm/paths.js';
+export { BORDERS, MAPS, METHODS, MODES } from './vocabulary.js';
+export type { Method } from './vocabulary.js';

@@ -1,10 +1,11 @@
 /**
- * `convolve2dAsync` for Node: the shared pool of src/core/pool.ts on worker threads. Idle
+ * `convolve2dAsync` for Node: the shared pool of src/core/workers/pool.ts on worker threads. Idle
  * workers are unref'd, so the pool never keeps a process alive.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ConvolvePool, type Platform, type WorkerPort } from '../core/pool.js';
+import { ConvolvePool } from '../core/workers/pool.js';
+import type { Platform, WorkerPort } from '../core/workers/protocol.js';
 import type { ConvolveAsyncOptions, Image, Kernel } from '../core/types.js';
 
 interface ThreadPort extends WorkerPort { worker: Worker }

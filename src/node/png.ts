@@ -1,7 +1,7 @@
 /**
  * PNG in and out for Node: decode and encode bytes with pngjs, read and write files.
  *
- * Every decode runs the platform-free structural check in `../core/png-check.ts` first, because
+ * Every decode runs the platform-free structural check in `../core/png/check.ts` first, because
  * pngjs alone accepts some malformed files (and reports others with misleading messages), then
  * refuses oversized headers before inflating, then hands pngjs only the bytes up to IEND.
  * Writes go to a temp file in the target's directory and are renamed into place, so a reader never
@@ -13,11 +13,12 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
-import { checkPng, inflatedLength } from '../core/png-check.js';
+import { checkPng, inflatedLength } from '../core/png/check.js';
 import { checkPixels, pixelLimit } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
 import { checkImage, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
+import { PNG_COLOR_TYPES } from '../core/vocabulary.js';
 
 /** Options of `decodePng` and `readPng`. */
 export interface DecodeOptions {
@@ -28,9 +29,6 @@ export interface DecodeOptions {
   limitInputPixels?: number | boolean;
 }
 
-
-/** PNG colour type for each channel count: gray, gray + alpha, RGB, RGBA. */
-const COLOR_TYPES = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
 function limitOf(options: unknown): number {
   return pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
@@ -129,7 +127,7 @@ export function encodePng(image: Image): Uint8Array {
   if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
     throw typeError('image.data', 'a Uint8Array or Uint8ClampedArray (convert with toUint8 first)', data);
   }
-  const colorType = COLOR_TYPES[channels];
+  const colorType = PNG_COLOR_TYPES[channels];
   // Input and output colour types are equal, so pngjs packs the bytes as they are, without converting.
   const png = { width, height, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
   const bytes = pngjs.PNG.sync.write(png as unknown as pngjs.PNG, {

@@ -3,10 +3,10 @@
  * contract's numpy.pad result) for one channel, as float32, `padW` wide, in linear memory.
  * Only the rows a band of outputs reads are ever built, so memory stays small for any image.
  */
-import { borderMap } from '../border.js';
-import type { ConvolvePlan } from '../options.js';
+import { borderMap } from '../convolve/border.js';
+import type { ConvolvePlan } from '../convolve/options.js';
 import type { Image } from '../types.js';
-import type { KernelExports, Layout, PadFn, Ptr } from './instance.js';
+import type { ModuleExports, Layout, PadFn, Ptr } from './instance.js';
 import { setRow } from './shared-copy.js';
 
 export class BandSource {
@@ -42,8 +42,8 @@ export class BandSource {
   }
 
   /** Call once after memory is reserved: writes the column map. */
-  prepare(k: KernelExports): void {
-    new Int32Array(k.memory.buffer, this.colMapPtr, this.padW).set(this.colMap);
+  prepare(wasm: ModuleExports): void {
+    new Int32Array(wasm.memory.buffer, this.colMapPtr, this.padW).set(this.colMap);
   }
 
   /**
@@ -51,12 +51,12 @@ export class BandSource {
    * the rows a widely strided or dilated kernel reads). One channel is built here and then;
    * several channels are staged raw, and `channel(c)` builds each.
    */
-  load(k: KernelExports, first: number, count: number, step = 1): void {
+  load(wasm: ModuleExports, first: number, count: number, step = 1): void {
     const { width: W, channels: C, data } = this.image;
-    const buffer = k.memory.buffer;
+    const buffer = wasm.memory.buffer;
     this.count = count;
     if (C === 1) {
-      this.fillOneChannel(k, first, count, step);
+      this.fillOneChannel(wasm, first, count, step);
       return;
     }
     const rowBytes = W * C * data.BYTES_PER_ELEMENT;
@@ -71,14 +71,14 @@ export class BandSource {
   }
 
   /** Builds channel `c` of the loaded rows into the plane (a no-op for one channel). */
-  channel(k: KernelExports, c: number): void {
+  channel(wasm: ModuleExports, c: number): void {
     const { width: W, channels: C, data } = this.image;
     if (C === 1) return;
     if (this.gray) {
-      k.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
+      wasm.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
       return;
     }
-    const pad: PadFn = data instanceof Float32Array ? k.padPlaneF32 : data instanceof Uint16Array ? k.padPlaneU16 : k.padPlaneU8;
+    const pad: PadFn = data instanceof Float32Array ? wasm.padPlaneF32 : data instanceof Uint16Array ? wasm.padPlaneU16 : wasm.padPlaneU8;
     pad(this.srcPtr, W, C, c, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
   }
 
@@ -89,10 +89,10 @@ export class BandSource {
    * constant rows with cval (`expandRows`). One copy per run instead of one per row: a per-row copy
    * of a 1024-wide image cost about as much again as the bytes it moved.
    */
-  private fillOneChannel(k: KernelExports, first: number, count: number, step: number): void {
+  private fillOneChannel(wasm: ModuleExports, first: number, count: number, step: number): void {
     const { width: W, data } = this.image;
     const { rowMap } = this;
-    const buffer = k.memory.buffer;
+    const buffer = wasm.memory.buffer;
     const staged = new Float32Array(buffer, this.planePtr, count * W);
     const bandRowMap = new Int32Array(buffer, this.rowMapPtr, count);
     for (let r = 0; r < count;) {
@@ -107,6 +107,6 @@ export class BandSource {
       setRow(staged, data.subarray(from * W, (from + n) * W), r * W);
       r += n;
     }
-    k.expandRows(this.planePtr, count, W, this.padW, this.left, this.rowMapPtr, this.colMapPtr, this.cval);
+    wasm.expandRows(this.planePtr, count, W, this.padW, this.left, this.rowMapPtr, this.colMapPtr, this.cval);
   }
 }

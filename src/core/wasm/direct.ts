@@ -3,12 +3,12 @@
  * kernel loop (assembly/index.ts `convolvePlane`); a rank-1 kernel runs the same loop twice,
  * kH×1 down then 1×kW across.
  */
-import { orientedKernel, type ConvolvePlan } from '../options.js';
-import type { Factors } from '../separable.js';
+import { orientedKernel, type ConvolvePlan } from '../convolve/options.js';
+import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve, writeBand, type RowRange, type Target } from './instance.js';
+import { Layout, getModule, reserve, writeBand, type RowRange, type Target } from './instance.js';
 
 /**
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
@@ -43,7 +43,7 @@ export const STRIDE_SIMD = 8;
  */
 export function convolveDirect(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target, factors?: Factors,
   rows: RowRange = { first: 0, end: plan.outH }): void {
-  const k = getKernels();
+  const wasm = getModule();
   const { width: W, height: H } = image;
   const C = target.channels;
   const { outW, sy, dy } = plan;
@@ -53,7 +53,7 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const sparse = ((band - 1) * sy + spanH + 1) * padW * 4 > DENSE_LIMIT && (band > 1 || dy > 1);
   if (sparse) band = 1;
 
-  const layout = new Layout(k.heapBase());
+  const layout = new Layout(wasm.heapBase());
   const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const dstPtr = layout.take(band * outW * C * 4);
@@ -63,11 +63,11 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const rowPtr = factors ? layout.take(kernel.width * 4) : 0;
   // A strided row is computed at stride 1 into this, then subsampled (assembly/index.ts says why).
   const scratchPtr = plan.sx > 1 && plan.sx <= STRIDE_SIMD ? layout.take(((outW - 1) * plan.sx + 1) * 4) : 0;
-  reserve(k, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
+  reserve(wasm, layout.end, `A ${W}×${H}×${C} image (band of ${band} rows)`);
 
   // Views are made after growing: growth detaches the old ArrayBuffer.
-  const buffer = k.memory.buffer;
-  source.prepare(k);
+  const buffer = wasm.memory.buffer;
+  source.prepare(wasm);
   new Float32Array(buffer, kernelPtr, kernel.data.length).set(orientedKernel(kernel.data, plan.correlation));
   if (factors) {
     new Float32Array(buffer, columnPtr, kernel.height).set(orientedKernel(factors.column, plan.correlation));
@@ -79,18 +79,18 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const rowStep = sparse ? 1 : dy;
   for (let i0 = rows.first; i0 < rows.end; i0 += band) {
     const count = Math.min(band, rows.end - i0);
-    if (sparse) source.load(k, i0 * sy, kernel.height, dy);
-    else source.load(k, i0 * sy, (count - 1) * sy + spanH + 1);
+    if (sparse) source.load(wasm, i0 * sy, kernel.height, dy);
+    else source.load(wasm, i0 * sy, (count - 1) * sy + spanH + 1);
     for (let c = 0; c < C; c++) {
-      source.channel(k, c);
+      source.channel(wasm, c);
       if (factors) {
-        k.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0, 0);
-        k.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c, scratchPtr);
+        wasm.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0, 0);
+        wasm.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c, scratchPtr);
       } else {
-        k.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
+        wasm.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
           count, outW, dstPtr, C, c, scratchPtr);
       }
     }
-    writeBand(k, target, dstPtr, count * outW * C, i0 * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, i0 * outW * C);
   }
 }

@@ -11,12 +11,12 @@
  * assembly/index.ts for why). Memory: four T×T float64 planes plus a band of T padded rows,
  * whatever the image size.
  */
-import type { ConvolvePlan } from '../options.js';
-import { orientedKernel } from '../options.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import { orientedKernel } from '../convolve/options.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getKernels, reserve, writeBand, type KernelExports, type Ptr, type RowRange, type Target } from './instance.js';
+import { Layout, getModule, reserve, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
 
 /** Largest tile side: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;
@@ -44,8 +44,8 @@ export function tileSize(sH: number, sW: number, sy: number, sx: number, outH: n
 }
 
 /** Twiddles: f64 (cos, sin) pairs of 2πk/T for k < T/2. */
-function writeTwiddles(k: KernelExports, T: number, tw: Ptr): void {
-  const twiddles = new Float64Array(k.memory.buffer, tw, T);
+function writeTwiddles(wasm: ModuleExports, T: number, tw: Ptr): void {
+  const twiddles = new Float64Array(wasm.memory.buffer, tw, T);
   for (let i = 0; i < T / 2; i++) {
     twiddles[2 * i] = Math.cos((2 * Math.PI * i) / T);
     twiddles[2 * i + 1] = Math.sin((2 * Math.PI * i) / T);
@@ -57,17 +57,17 @@ function writeTwiddles(k: KernelExports, T: number, tw: Ptr): void {
  * axes in bit-reversed order (fftColumns skips the permutation): the kernel's spectrum is made by
  * the same calls and spectra are only multiplied element by element, so the order never matters.
  */
-function transform2d(k: KernelExports, re: Ptr, im: Ptr, T: number, tw: Ptr, inverse: boolean): void {
-  k.fftColumns(re, im, T, tw, inverse);
-  k.transpose(re, T);
-  k.transpose(im, T);
-  k.fftColumns(re, im, T, tw, inverse);
+function transform2d(wasm: ModuleExports, re: Ptr, im: Ptr, T: number, tw: Ptr, inverse: boolean): void {
+  wasm.fftColumns(re, im, T, tw, inverse);
+  wasm.transpose(re, T);
+  wasm.transpose(im, T);
+  wasm.fftColumns(re, im, T, tw, inverse);
 }
 
 /** Convolution through the DFT into `target`: output rows `rows.first` to `rows.end` (default all). */
 export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, target: Target,
   rows: RowRange = { first: 0, end: plan.outH }): void {
-  const k = getKernels();
+  const wasm = getModule();
   const { width: W, height: H } = image;
   const C = target.channels;
   const { outH, outW, sy, sx, dy, dx } = plan;
@@ -83,17 +83,17 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   // Output rows one strip of tiles yields (at least one).
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
 
-  const layout = new Layout(k.heapBase());
+  const layout = new Layout(wasm.heapBase());
   const source = new BandSource(image, plan, layout, T, target.gray);
   const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
   const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
   const tw = layout.take(T * 8);
   const dstPtr = layout.take(stripRows * outW * C * 4);
-  reserve(k, layout.end, `A ${W}×${H}×${C} image (FFT tiles of ${T}×${T})`);
+  reserve(wasm, layout.end, `A ${W}×${H}×${C} image (FFT tiles of ${T}×${T})`);
 
-  const buffer = k.memory.buffer;
-  source.prepare(k);
-  writeTwiddles(k, T, tw);
+  const buffer = wasm.memory.buffer;
+  source.prepare(wasm);
+  writeTwiddles(wasm, T, tw);
 
   // Spectrum of D, the dilated K' (float32 taps, as on the direct path), placed at the tile's
   // top-left; then conj and 1/T² folded in.
@@ -103,7 +103,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   for (let m = 0; m < kernel.height; m++) {
     for (let n = 0; n < kernel.width; n++) kr[m * dy * T + n * dx] = oriented[m * kernel.width + n];
   }
-  transform2d(k, hr, hi, T, tw, false);
+  transform2d(wasm, hr, hi, T, tw, false);
   const scale = 1 / (T * T);
   const spectrumRe = new Float64Array(buffer, hr, T * T), spectrumIm = new Float64Array(buffer, hi, T * T);
   for (let i = 0; i < T * T; i++) {
@@ -115,9 +115,9 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
     const count = Math.min(stripRows, rows.end - i0);
     const r0 = i0 * sy; // stride-1 row of the strip's first output = its first padded row
     const padRows = Math.min(T, padH - r0);
-    source.load(k, r0, padRows);
+    source.load(wasm, r0, padRows);
     for (let c = 0; c < C; c++) {
-      source.channel(k, c);
+      source.channel(wasm, c);
       // Tiles across the strip, two per transform.
       let j0 = 0;
       while (j0 < outW) {
@@ -129,18 +129,18 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         }
         tiles.forEach((tile, t) => {
           const c0 = tile.j * sx;
-          k.loadTile(source.planePtr, padW, 0, c0, padRows, Math.min(T, padW - c0), t === 0 ? re : im, T);
+          wasm.loadTile(source.planePtr, padW, 0, c0, padRows, Math.min(T, padW - c0), t === 0 ? re : im, T);
         });
         if (tiles.length === 1) new Float64Array(buffer, im, T * T).fill(0);
-        transform2d(k, re, im, T, tw, false);
-        k.multiplySpectra(re, im, hr, hi, T * T);
-        transform2d(k, re, im, T, tw, true);
+        transform2d(wasm, re, im, T, tw, false);
+        wasm.multiplySpectra(re, im, hr, hi, T * T);
+        transform2d(wasm, re, im, T, tw, true);
         tiles.forEach((tile, t) => {
-          k.gatherTile(t === 0 ? re : im, T, 0, sy, count, 0, sx, tile.cols,
+          wasm.gatherTile(t === 0 ? re : im, T, 0, sy, count, 0, sx, tile.cols,
             dstPtr + (tile.j * C + c) * 4, outW * C, C);
         });
       }
     }
-    writeBand(k, target, dstPtr, count * outW * C, i0 * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, i0 * outW * C);
   }
 }

@@ -8,7 +8,7 @@
  * grows, to the largest working set seen.
  */
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { KERNELS_WASM_BASE64 } from '../kernels-wasm.generated.js';
+import { MODULE_WASM_BASE64 } from './module.generated.js';
 import { setRow } from './shared-copy.js';
 
 export type Ptr = number;
@@ -16,7 +16,7 @@ export type PadFn = (src: Ptr, srcW: number, channels: number, channel: number, 
   colMap: Ptr, padW: number, cval: number, plane: Ptr) => void;
 
 /** The exports of assembly/index.ts. */
-export interface KernelExports {
+export interface ModuleExports {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
   padPlaneU8: PadFn;
@@ -54,12 +54,12 @@ export interface Target {
 export interface RowRange { first: number; end: number }
 
 /** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
-export function writeBand(k: KernelExports, target: Target, ptr: Ptr, count: number, offset: number): void {
+export function writeBand(wasm: ModuleExports, target: Target, ptr: Ptr, count: number, offset: number): void {
   if (target.data instanceof Float32Array) {
-    setRow(target.data, new Float32Array(k.memory.buffer, ptr, count), offset);
+    setRow(target.data, new Float32Array(wasm.memory.buffer, ptr, count), offset);
   } else {
-    k.mapToU8(ptr, count, target.absolute === true);
-    setRow(target.data, new Uint8Array(k.memory.buffer, ptr, count), offset);
+    wasm.mapToU8(ptr, count, target.absolute === true);
+    setRow(target.data, new Uint8Array(wasm.memory.buffer, ptr, count), offset);
   }
 }
 
@@ -67,51 +67,51 @@ const PAGE = 65536;
 /** wasm32 addresses are 32-bit: 65536 pages of 64 KiB. */
 const MAX_MEMORY = 65536 * PAGE;
 
-let kernels: KernelExports | undefined;
+let loaded: ModuleExports | undefined;
 let loading: Promise<void> | undefined;
 
 function wasmBytes(): Uint8Array {
   // atob exists in Node ≥ 16, browsers and workers, so core needs no Buffer.
-  const text = atob(KERNELS_WASM_BASE64);
+  const text = atob(MODULE_WASM_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
 /**
- * Loads the WebAssembly kernels. Idempotent: later calls return the same promise. Required once
+ * Loads the WebAssembly module. Idempotent: later calls return the same promise. Required once
  * before the synchronous functions in browsers' main threads; optional in Node.
  * @example
  * await init();
  * const out = convolve2d(image, kernels.sobelX);
  */
 export function init(): Promise<void> {
-  if (kernels) return Promise.resolve();
+  if (loaded) return Promise.resolve();
   loading ??= instantiate(wasmBytes()).then(
-    (result) => { kernels ??= result.exports as unknown as KernelExports; },
+    (result) => { loaded ??= result.exports as unknown as ModuleExports; },
     (error: unknown) => {
       loading = undefined; // let a later init() try again
-      throw new Error('conv2d-wasm: could not load the WebAssembly kernels', { cause: error });
+      throw new Error('conv2d-wasm: could not load the WebAssembly module', { cause: error });
     },
   );
   return loading;
 }
 
 /** The instance, instantiated synchronously on first use where the platform allows it. */
-export function getKernels(): KernelExports {
-  if (kernels) return kernels;
+export function getModule(): ModuleExports {
+  if (loaded) return loaded;
   try {
-    kernels = instantiateSync(wasmBytes()).exports as unknown as KernelExports;
+    loaded = instantiateSync(wasmBytes()).exports as unknown as ModuleExports;
   } catch (error) {
     // Browsers refuse synchronous compilation of larger modules on the main thread.
-    throw new Error('conv2d-wasm: the WebAssembly kernels are not loaded; call `await init()` first', { cause: error });
+    throw new Error('conv2d-wasm: the WebAssembly module is not loaded; call `await init()` first', { cause: error });
   }
-  return kernels;
+  return loaded;
 }
 
 /** Current size of linear memory in bytes (for tests that check nothing leaks). */
 export function wasmMemoryBytes(): number {
-  return getKernels().memory.buffer.byteLength;
+  return getModule().memory.buffer.byteLength;
 }
 
 /** Hands out 16-byte-aligned addresses upwards from a base: the memory map of one call. */
@@ -128,14 +128,14 @@ export class Layout {
 }
 
 /** Makes linear memory at least `end` bytes, growing it once. */
-export function reserve(k: KernelExports, end: number, what: string): void {
+export function reserve(wasm: ModuleExports, end: number, what: string): void {
   if (end > MAX_MEMORY) {
     throw new RangeError(`${what} needs ${end} bytes of WebAssembly memory, more than the 4 GiB a wasm32 module can address`);
   }
-  const have = k.memory.buffer.byteLength;
+  const have = wasm.memory.buffer.byteLength;
   if (end <= have) return;
   try {
-    k.memory.grow(Math.ceil((end - have) / PAGE));
+    wasm.memory.grow(Math.ceil((end - have) / PAGE));
   } catch (cause) {
     throw new RangeError(`${what} needs ${end} bytes of WebAssembly memory and the engine refused to grow it`, { cause });
   }

@@ -9,7 +9,7 @@
  * memory. Plain-to-plain copies go straight through.
  */
 
-import { isShared } from '../shared-scratch.js';
+import { isShared } from '../workers/shared-scratch.js';
 
 type Typed = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array;
 type TypedCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => Typed;

@@ -9,15 +9,17 @@
  * or float input, other weights, "normalize", which needs the global min and max) the public
  * functions are composed.
  */
-import { convolve2d } from './convolve.js';
+import { convolve2d } from '../convolve/convolve.js';
 import { checkWeights, toGrayscale } from './grayscale.js';
-import { CONVOLVE_OPTIONS, planConvolution } from './options.js';
-import { factorsFor } from './separable.js';
-import type { ConvolveOptions, GrayWeights, Image, Kernel, Uint8Map } from './types.js';
+import { CONVOLVE_OPTIONS } from '../convolve/options.js';
+import { prepare } from '../convolve/prepare.js';
+import { factorsFor } from '../convolve/separable.js';
+import type { ConvolveOptions, GrayWeights, Image, Kernel, Uint8Map } from '../types.js';
 import { toUint8 } from './uint8.js';
-import { checkImage, checkKernel, oneOf, optionsObject } from './validate.js';
-import { typeError } from './errors.js';
-import { convolveWasm } from './wasm.js';
+import { checkImage, oneOf, optionsObject } from '../validate.js';
+import { typeError } from '../errors.js';
+import { convolveWasm } from '../wasm/paths.js';
+import { MAPS } from '../vocabulary.js';
 
 /** Options of `convolveToUint8`: those of `convolve2d` (but `out`), plus the two conversions. */
 export interface PipelineOptions extends Omit<ConvolveOptions, 'out'> {
@@ -44,7 +46,7 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   if (grayscale !== undefined && typeof grayscale !== 'boolean') {
     throw typeError('options.grayscale', 'true or false', grayscale);
   }
-  const mapping = map === undefined ? 'clamp' : oneOf(map, 'options.map', ['clamp', 'abs', 'normalize'] as const);
+  const mapping = map === undefined ? 'clamp' : oneOf(map, 'options.map', MAPS);
   const gray = grayscale === true;
   if (weights !== undefined) checkWeights(weights); // checked even when unused, so typos surface
   const bytes = img.data instanceof Uint8Array || img.data instanceof Uint8ClampedArray;
@@ -54,8 +56,7 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
     const source = gray ? toGrayscale(img, weights === undefined ? undefined : { weights: weights as GrayWeights }) : img;
     return toUint8(convolve2d(source, kernel, convolveOptions as ConvolveOptions), { map: mapping });
   }
-  const k = checkKernel(kernel);
-  const plan = planConvolution(convolveOptions, img.height, img.width, k.height, k.width);
+  const { kernel: k, plan } = prepare(img, kernel, convolveOptions);
   const channels = gray ? 1 : img.channels;
   const factors = factorsFor(k, plan);
   const data = new Uint8Array(plan.outH * plan.outW * channels);

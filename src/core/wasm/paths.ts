@@ -6,17 +6,17 @@
  * Memory stays bounded for any image: all paths work a band (or a strip of tiles) of output rows
  * at a time, copying each band's result into the caller's array.
  */
-import type { ConvolvePlan } from './options.js';
-import type { Factors } from './separable.js';
-import type { Image } from './types.js';
-import type { KernelMatrix } from './validate.js';
-import { STRIDE_SIMD, convolveDirect } from './wasm/direct.js';
-import { convolveFft, fftWork, tileSize } from './wasm/fft.js';
-import type { RowRange, Target } from './wasm/instance.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import type { Factors } from '../convolve/separable.js';
+import type { Image } from '../types.js';
+import type { KernelMatrix } from '../validate.js';
+import { STRIDE_SIMD, convolveDirect } from './direct.js';
+import { convolveFft, fftWork, tileSize } from './fft.js';
+import type { RowRange, Target } from './instance.js';
 
-export type { Target } from './wasm/instance.js';
+export type { Target } from './instance.js';
 
-export { init, wasmMemoryBytes } from './wasm/instance.js';
+export { init, wasmMemoryBytes } from './instance.js';
 
 /** The paths `method: "auto"` chooses between. */
 export type Path = 'direct' | 'separable' | 'fft';

@@ -4,7 +4,7 @@
  * periodic extension (wrap: period n, symmetric: 2n, reflect: 2n − 2), so pads wider than the
  * image keep repeating the pattern instead of failing. `constant` answers -1: "use cval".
  */
-import type { BorderMode } from './types.js';
+import type { BorderMode } from '../types.js';
 
 /** Non-negative remainder. */
 function mod(a: number, n: number): number {

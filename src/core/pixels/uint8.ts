@@ -1,11 +1,11 @@
 /**
  * `toUint8`: any image to 8 bits for display or PNG, the way OpenCV would saturate it.
  */
-import type { Image, Uint8Map, Uint8Options } from './types.js';
+import type { Image, Uint8Options } from '../types.js';
 import { saturate } from './rounding.js';
-import { checkImage, oneOf, optionsObject } from './validate.js';
+import { checkImage, oneOf, optionsObject } from '../validate.js';
+import { MAPS } from '../vocabulary.js';
 
-const MAPS: readonly Uint8Map[] = ['clamp', 'abs', 'normalize'];
 
 /**
  * Maps values to 0..255 and returns a Uint8Array image with the same size and channels.

@@ -4,8 +4,8 @@
  * `mode: "correlation"`; the default convolution rotates it, which flips the sign of the
  * antisymmetric ones). Fixed kernels are frozen; `box` and `gaussian` build new ones.
  */
-import { rangeError } from './errors.js';
-import { finiteNumber, integer, MAX_SIDE } from './validate.js';
+import { rangeError } from '../errors.js';
+import { finiteNumber, integer, MAX_SIDE } from '../validate.js';
 
 type Matrix = readonly (readonly number[])[];
 

@@ -1,5 +1,5 @@
 /**
- * Worker-thread side of `convolveFiles` (see batch.ts): one piscina task is one image, and the
+ * Worker-thread side of `convolveFiles` (see index.ts): one piscina task is one image, and the
  * whole pipeline runs here (read → grayscale or RGB → convolve → 8 bits → atomic write), so the
  * main thread only schedules and images never cross threads. What every task shares (kernel,
  * options) arrives once, as the pool's workerData. A task never throws: it returns the output
@@ -8,14 +8,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { convolve2d } from '../core/convolve.js';
-import { planConvolution } from '../core/options.js';
-import { toGrayscale } from '../core/grayscale.js';
-import type { ConvolveOptions, Image, Uint8Map } from '../core/types.js';
-import { toUint8 } from '../core/uint8.js';
-import type { KernelMatrix } from '../core/validate.js';
-import { readPng, writePng } from './png.js';
-import { fileReason } from './file-reason.js';
+import { convolveToUint8 } from '../../core/pixels/pipeline.js';
+import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
+import type { KernelMatrix } from '../../core/validate.js';
+import { readPng, writePng } from '../png.js';
+import { fileReason } from '../file-reason.js';
 
 /** What all tasks of one batch share. */
 export interface BatchWorkerData {
@@ -45,14 +42,6 @@ const convolveOptions: ConvolveOptions & { limitInputPixels?: number | boolean }
 const decodeOptions = { limitInputPixels: shared.limitInputPixels };
 
 /**
- * The float result of the previous image, reused when the next one has the same size (photos from
- * one camera do): saves an allocation and its clearing per image. Large buffers are not kept, so an
- * idle worker never holds on to a giant image's memory.
- */
-let scratch: Float32Array | undefined;
-const SCRATCH_MAX = 1 << 24; // elements (64 MB)
-
-/**
  * Converts one file; the pool calls it with each task.
  * @example
  * convertFile({ input: 'in/a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
@@ -62,12 +51,9 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
   let result: Image<Uint8Array>;
   let pixels: number;
   try {
-    // In steps that each let go of what they no longer need: for a 20000² image every
-    // intermediate is hundreds of MB, and the peak is what decides whether it fits.
-    let source: Image<Uint8Array> | undefined = load(input);
-    pixels = source.width * source.height;
-    result = filter(source);
-    source = undefined;
+    const decoded = readPng(input, decodeOptions);
+    pixels = decoded.width * decoded.height;
+    result = filter(decoded);
   } catch (error) {
     return { ok: false, error: readReason(error, input) };
   }
@@ -85,31 +71,14 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
   return { ok: true, width: result.width, height: result.height, pixels };
 }
 
-/** The image to convolve: gray, or RGB without alpha (the decoded RGBA is dropped on return). */
-function load(input: string): Image<Uint8Array> {
-  const decoded = readPng(input, decodeOptions);
-  return shared.color ? withoutAlpha(decoded) : toGrayscale(decoded);
-}
-
-/** Convolved and mapped to 8 bits (the float result is dropped on return, or kept as scratch). */
-function filter(source: Image<Uint8Array>): Image<Uint8Array> {
-  const out = scratchFor(source);
-  const convolved = convolve2d(source, shared.kernel, out ? { ...convolveOptions, out } : convolveOptions);
-  scratch = convolved.data.length <= SCRATCH_MAX ? convolved.data : undefined;
-  return toUint8(convolved, { map: shared.map });
-}
-
-/** The kept buffer when it fits this image's output exactly, else undefined (convolve2d allocates). */
-function scratchFor(source: Image): Float32Array | undefined {
-  if (!scratch) return undefined;
-  let length: number;
-  try {
-    const plan = planConvolution(convolveOptions, source.height, source.width, shared.kernel.height, shared.kernel.width);
-    length = plan.outH * plan.outW * source.channels;
-  } catch {
-    return undefined; // convolve2d throws the real error
-  }
-  return length === scratch.length ? scratch : undefined;
+/**
+ * One file's pixels through the library's one 8-bit pipeline, `convolveToUint8`: gray (fused with
+ * the convolution and the byte map in WebAssembly) or RGB without alpha, per channel. The decoded
+ * image is dropped on return.
+ */
+function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
+  const source = shared.color ? withoutAlpha(decoded) : decoded;
+  return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, map: shared.map });
 }
 
 /** RGB of an RGBA image (alpha dropped, as cv2.imread does); other layouts pass through. */

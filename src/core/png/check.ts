@@ -6,6 +6,7 @@
  * and 11) lays them out and checks everything that can be checked without inflating the pixels.
  * Start reading at `checkPng`; the rules for one chunk are in `checkChunkOrder`.
  */
+import { PNG_SIGNATURE, hasPngSignature } from '../vocabulary.js';
 
 /** What `checkPng` learns from a valid file. */
 export interface PngInfo {
@@ -26,7 +27,6 @@ export interface PngInfo {
 /** The IHDR fields, as `checkPng` returns them and `inflatedLength` needs them. */
 export type PngHeader = Pick<PngInfo, 'width' | 'height' | 'bitDepth' | 'colorType' | 'interlace'>;
 
-const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const MAX_UINT31 = 0x7fffffff;
 
 /** Allowed bit depths per colour type (PNG spec table 11.1). */
@@ -172,12 +172,12 @@ function checkChunkOrder(state: WalkState, type: string, bytes: Uint8Array, data
  * const png = bytes.subarray(0, byteLength); // drops anything after IEND
  */
 export function checkPng(bytes: Uint8Array): PngInfo {
-  if (bytes.length < SIGNATURE.length || SIGNATURE.some((b, i) => bytes[i] !== b)) {
+  if (!hasPngSignature(bytes)) {
     throw invalid('bad signature (not a PNG file, or one damaged by a text-mode transfer)');
   }
   const state: WalkState = { paletteEntries: 0, hasTransparency: false, idat: 'none' };
   const idat: Uint8Array[] = [];
-  let at = SIGNATURE.length;
+  let at = PNG_SIGNATURE.length;
   for (;;) {
     // Chunk layout: length (4) | type (4) | data (length) | CRC of type + data (4).
     if (at + 8 > bytes.length) throw invalid(at === bytes.length ? 'missing IEND chunk' : `truncated chunk header at byte ${at}`);

@@ -15,11 +15,12 @@
  * indices past the palette throw.
  */
 import { Inflate, inflateSync, zlibSync } from 'fflate';
-import { typeError } from './errors.js';
-import { checkPixels, pixelLimit } from './limits.js';
-import { checkPng, crc32, inflatedLength, type PngInfo } from './png-check.js';
-import type { Image } from './types.js';
-import { checkImage, optionsObject } from './validate.js';
+import { typeError } from '../errors.js';
+import { checkPixels, pixelLimit } from '../limits.js';
+import { checkPng, crc32, inflatedLength, type PngInfo } from './check.js';
+import type { Image } from '../types.js';
+import { checkImage, optionsObject } from '../validate.js';
+import { PNG_COLOR_TYPES, PNG_SIGNATURE } from '../vocabulary.js';
 
 /** Options of `decodePng`. */
 export interface DecodeOptions {
@@ -36,8 +37,6 @@ const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2,
 /** Samples per pixel for each colour type. */
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
-/** PNG colour type for each channel count: gray, gray + alpha, RGB, RGBA. */
-const COLOR_TYPES = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
 /** Typed arrays above this many bytes cannot be allocated in every engine. */
 const MAX_BYTES = 2 ** 31 - 1;
@@ -448,10 +447,10 @@ export function encodePng(image: Image): Uint8Array {
   const header = new Uint8Array(13);
   writeUint32(header, 0, width);
   writeUint32(header, 4, height);
-  header.set([8, COLOR_TYPES[channels], 0, 0, 0], 8);
+  header.set([8, PNG_COLOR_TYPES[channels], 0, 0, 0], 8);
   const idat = zlibSync(filterRows(bytes, height, width * channels, channels), { level: 6 });
   const parts = [
-    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    new Uint8Array(PNG_SIGNATURE),
     pngChunk('IHDR', header),
     pngChunk('IDAT', idat),
     pngChunk('IEND', new Uint8Array(0)),

@@ -3,9 +3,9 @@
  * is a vertical 1-D pass with u then a horizontal one with v: kH + kW taps per output instead of
  * kH·kW. This finds u and v when they exist.
  */
-import { rangeError } from './errors.js';
+import { rangeError } from '../errors.js';
 import type { ConvolvePlan } from './options.js';
-import type { KernelMatrix } from './validate.js';
+import type { KernelMatrix } from '../validate.js';
 
 /** The two factors of a rank-1 kernel, as K[m][n] = column[m] · row[n]. */
 export interface Factors {

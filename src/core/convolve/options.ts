@@ -3,15 +3,12 @@
  * all integers, checked. The formula for the output size is the contract's:
  * outH = floor((H + top + bottom − dy·(kH − 1) − 1) / sy) + 1, likewise for the width.
  */
-import { rangeError, typeError } from './errors.js';
-import type { BorderMode } from './types.js';
-import { checkPixels, pixelLimit } from './limits.js';
-import { MAX_SIDE, float32Number, integer, isPlainObject, oneOf, optionsObject } from './validate.js';
+import { rangeError, typeError } from '../errors.js';
+import type { BorderMode } from '../types.js';
+import { checkPixels, pixelLimit } from '../limits.js';
+import { MAX_SIDE, float32Number, integer, isPlainObject, oneOf, optionsObject } from '../validate.js';
+import { BORDERS, METHODS, MODES, type Method } from '../vocabulary.js';
 
-export const BORDERS: readonly BorderMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
-export const MODES = ['convolution', 'correlation'] as const;
-export const METHODS = ['auto', 'direct', 'separable', 'fft'] as const;
-export type Method = (typeof METHODS)[number];
 export const CONVOLVE_OPTIONS = ['padding', 'stride', 'dilation', 'mode', 'border', 'cval', 'method', 'out', 'limitInputPixels'] as const;
 
 /** Everything the kernels need to know, in integers. */

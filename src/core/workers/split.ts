@@ -9,10 +9,10 @@
  * reads the same float32 values in the same order as in the one-piece run, so the pieces,
  * stacked, are bit-identical to it.
  */
-import { borderMap } from './border.js';
-import { planConvolution, type ConvolvePlan } from './options.js';
-import type { ConvolveOptions, Image, Kernel } from './types.js';
-import { checkImage, checkKernel } from './validate.js';
+import { borderMap } from '../convolve/border.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import { prepare } from '../convolve/prepare.js';
+import type { ConvolveOptions, Image, Kernel } from '../types.js';
 
 /** One piece: convolve `image` with the kernel and `options`; its rows go at `row` of the result. */
 export interface Piece {
@@ -36,9 +36,7 @@ export interface Split {
  * // convolve2d(p.image, kernel, p.options) for each p, then copy each result to row p.row
  */
 export function splitRows(image: Image, kernel: Kernel, options: ConvolveOptions | undefined, parts: number, minRows = 1): Split {
-  const img = checkImage(image);
-  const k = checkKernel(kernel);
-  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  const { image: img, kernel: k, plan } = prepare(image, kernel, options);
   const count = Math.max(1, Math.min(parts, Math.floor(plan.outH / Math.max(1, minRows))));
   const { width: W, height: H, channels: C, data } = img;
   const rowMap = borderMap(H, plan.top, plan.bottom, plan.border);

@@ -4,9 +4,8 @@
  * WASM path; its border rule is OpenCV's borderInterpolate loop as OpenCV writes it, so the
  * closed form in border.ts is checked against an independent version.
  */
-import type { BorderMode, Image, Kernel } from './types.js';
-import { planConvolution } from './options.js';
-import { checkImage, checkKernel } from './validate.js';
+import type { BorderMode, Image, Kernel } from '../types.js';
+import { prepare } from './prepare.js';
 
 /** OpenCV's borderInterpolate, line for line (modules/core/src/copy.cpp); -1 means "constant". */
 export function borderInterpolate(p: number, len: number, border: BorderMode): number {
@@ -36,9 +35,7 @@ export function borderInterpolate(p: number, len: number, border: BorderMode): n
  * // Float32Array [3, 5]
  */
 export function referenceConvolve2d(image: Image, kernel: Kernel, options?: unknown): Image<Float32Array> {
-  const img = checkImage(image);
-  const k = checkKernel(kernel);
-  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  const { image: img, kernel: k, plan } = prepare(image, kernel, options);
   const { width: W, height: H, channels: C, data } = img;
   const out = new Float32Array(plan.outH * plan.outW * C);
   for (let c = 0; c < C; c++) {

@@ -6,10 +6,10 @@
  * rounds by adding half before the shift. Other weights on integer input are computed in float64
  * and rounded half to even; float input gives float output, not rounded.
  */
-import { rangeError, typeError } from './errors.js';
-import type { GrayscaleOptions, GrayWeights, Image, PixelData } from './types.js';
+import { rangeError, typeError } from '../errors.js';
+import type { GrayscaleOptions, GrayWeights, Image, PixelData } from '../types.js';
 import { saturate } from './rounding.js';
-import { checkImage, finiteNumber, optionsObject } from './validate.js';
+import { checkImage, finiteNumber, optionsObject } from '../validate.js';
 
 const BT601: readonly [number, number, number] = [0.299, 0.587, 0.114];
 const BT709: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];

@@ -1,12 +1,11 @@
 /**
  * `convolve2d`, the library's main function: check, plan, run in WebAssembly.
  */
-import { rangeError, typeError } from './errors.js';
-import { planConvolution } from './options.js';
+import { rangeError, typeError } from '../errors.js';
+import { prepare } from './prepare.js';
 import { factorsFor } from './separable.js';
-import type { ConvolveOptions, Image, Kernel } from './types.js';
-import { checkImage, checkKernel } from './validate.js';
-import { convolveRowsWasm, convolveWasm, type Path } from './wasm.js';
+import type { ConvolveOptions, Image, Kernel } from '../types.js';
+import { convolveRowsWasm, convolveWasm, type Path } from '../wasm/paths.js';
 
 /**
  * Convolves (or correlates) every channel of `image` with `kernel`.
@@ -21,9 +20,7 @@ import { convolveRowsWasm, convolveWasm, type Path } from './wasm.js';
  * const edges = convolve2d(gray, kernels.sobelX, { padding: 'same', border: 'reflect' });
  */
 export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptions): Image<Float32Array> {
-  const img = checkImage(image);
-  const k = checkKernel(kernel);
-  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  const { image: img, kernel: k, plan } = prepare(image, kernel, options);
   const length = plan.outH * plan.outW * img.channels;
   const out: unknown = (options as { out?: unknown } | undefined)?.out;
   const data = out === undefined ? new Float32Array(length) : checkOut(out, length, img);
@@ -39,9 +36,7 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
  */
 export function convolveRows(image: Image, kernel: Kernel, options: ConvolveOptions | undefined, path: Path,
   first: number, end: number, out: Float32Array): void {
-  const img = checkImage(image);
-  const k = checkKernel(kernel);
-  const plan = planConvolution(options, img.height, img.width, k.height, k.width);
+  const { image: img, kernel: k, plan } = prepare(image, kernel, options);
   const factors = path === 'separable' ? factorsFor(k, plan) : undefined;
   if (path === 'separable' && factors === undefined) throw new Error('conv2d-wasm: the separable path needs a rank-1 kernel');
   convolveRowsWasm(img, k, plan, { data: out, channels: img.channels }, path, factors, { first, end });

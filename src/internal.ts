@@ -1,0 +1,19 @@
+/**
+ * The one internal entry: what the tests and benchmarks must reach below the public API (the plain
+ * TypeScript reference, path choice and cost model, argument checkers, memory probes, the pieces
+ * of the worker pool and the batch run). Not part of the package's API: `package.json` does not
+ * export it, and anything here may change in any release.
+ */
+export { referenceConvolve2d } from './core/convolve/reference.js';
+export { orientedKernel, planConvolution } from './core/convolve/options.js';
+export { factorize, factorsFor } from './core/convolve/separable.js';
+export { checkImage, checkKernel } from './core/validate.js';
+export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
+export { splitRows } from './core/workers/split.js';
+export { SharedScratch } from './core/workers/shared-scratch.js';
+export { crc32 } from './core/png/check.js';
+export * as pngCodec from './core/png/codec.js';
+export * as nodePng from './node/png.js';
+export { poolWorkers } from './node/async.js';
+export { removeTempFiles } from './node/batch/index.js';
+export { barText, duration, progressText, summaryText } from './cli/progress.js';

@@ -1,0 +1,160 @@
+/**
+ * Batch jobs, the public API: `convolveFiles` filters many PNG files on every core and reports
+ * what became of each. The wing, in reading order: this file (arguments, the pool, the loop);
+ * inputs.ts (`expand`: files, directories and glob patterns, walked lazily, and output naming);
+ * run.ts (`Run.admit`: the checks that keep every input safe from every output; the report);
+ * worker.ts (each image read, converted, convolved and written); types.ts (the public types).
+ *
+ * Memory stays flat however many inputs there are: directories are read as streams and never
+ * listed whole, and at most 2 × jobs images are handed to the pool at a time (jobs running, as
+ * many queued so no thread waits). What grows with the input count is the report (a few short
+ * strings per input) and the sets of paths that stop one output from overwriting another input.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { Piscina } from 'piscina';
+import { typeError, rangeError } from '../../core/errors.js';
+import { pixelLimit } from '../../core/limits.js';
+import { planConvolution } from '../../core/convolve/options.js';
+import { factorize } from '../../core/convolve/separable.js';
+import type { ConvolveOptions, Kernel } from '../../core/types.js';
+import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../../core/validate.js';
+import { checkInputs, expand, path, type Naming } from './inputs.js';
+import { Run, removeTempFiles } from './run.js';
+import type { BatchItem, BatchOptions, BatchReport } from './types.js';
+import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
+import { MAPS } from '../../core/vocabulary.js';
+
+export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
+export { removeTempFiles } from './run.js';
+
+/**
+ * Convolves every input PNG with `kernel` and writes the results as 8-bit PNGs, on a pool of
+ * worker threads. `inputs` are file paths, directories (every `*.png` below them, recursively;
+ * names starting with `.` are left out) and glob patterns (`shots/**\/*.png`, used when no file
+ * has that name), or `{ input, output }` pairs. Arguments are checked first (TypeError or
+ * RangeError naming them); after that the promise always resolves: each input that fails
+ * (unreadable, corrupt, too large, an output that would overwrite an input) is reported and the
+ * run goes on. Outputs are written to a temp file and renamed, so none is ever half-written.
+ * @example
+ * const report = await convolveFiles(['photos/'], kernels.edge, { padding: 'same', border: 'reflect' }, {
+ *   outDir: 'edges', jobs: 2, onProgress: (p) => console.log(`${p.done}/${p.total ?? '?'}`),
+ * });
+ * // report.totals: { inputs: 120, written: 119, skipped: 0, failed: 1, interrupted: 0, pixels: …, seconds: 3.2 }
+ */
+export async function convolveFiles(
+  inputs: string | Iterable<string | BatchItem> | AsyncIterable<string | BatchItem>,
+  kernel: Kernel,
+  options?: ConvolveOptions,
+  batch?: BatchOptions,
+): Promise<BatchReport> {
+  const list = checkInputs(inputs);
+  const workerData = checkConvolution(kernel, options);
+  const b = optionsObject(batch, 'batch', [
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal',
+  ]) as BatchOptions;
+  const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
+  const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
+  const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
+  workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
+  workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
+  const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
+  if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
+  workerData.limitInputPixels = b.limitInputPixels;
+  if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
+  const signal = b.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);
+  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : resolve(outDir), suffix };
+
+  // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
+  if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
+    throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
+  }
+
+  const run = new Run(naming, skipExisting, b.onProgress);
+  if (Array.isArray(list)) {
+    run.noteExplicitInputs(list);
+    if (b.onProgress) void run.count(list);
+  }
+  if (signal?.aborted) return run.report(true);
+
+  // Loaded on first use, so that importing the library does not pay for the pool.
+  const { Piscina: Pool } = await import('piscina');
+  const pool: Piscina<BatchTask, BatchTaskResult> = new Pool<BatchTask, BatchTaskResult>({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: 0,
+    maxThreads: jobs,
+    // Threads stay for the whole run; they go when the pool is destroyed at the end.
+    idleTimeout: 60_000,
+    workerData,
+  });
+  const inFlight = new Map<Promise<void>, string>(); // task → its output
+  let interrupted = false;
+  let halt = () => {};
+  const stop = new Promise<void>((resolveStop) => {
+    halt = () => { run.stopped = true; resolveStop(); };
+  });
+  const onAbort = () => { interrupted = true; halt(); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort(); // aborted while the pool was loading
+  run.onHalt = halt; // a throwing onProgress stops the run too
+  let closing = false;
+
+  try {
+    for await (const found of expand(list, naming)) {
+      if (run.stopped) break;
+      const task = run.admit(found);
+      if (!task) continue;
+      const { entry, output } = task;
+      const promise: Promise<void> = pool.run({ input: entry.input, output }).then(
+        (answer) => run.finish(entry, answer),
+        async (error: unknown) => {
+          // The worker thread died under this task (tasks return their errors, never throw).
+          // When the pool is being shut down that is expected, and the entry stays "interrupted".
+          if (closing) return;
+          run.finish(entry, { ok: false, error: `the worker thread stopped (${(error as Error)?.message ?? String(error)})` });
+          await removeTempFiles([output]);
+        },
+      ).finally(() => inFlight.delete(promise));
+      inFlight.set(promise, output);
+      while (inFlight.size >= 2 * jobs && !run.stopped) await Promise.race([...inFlight.keys(), stop]);
+    }
+    if (!run.stopped) await Promise.race([Promise.all(inFlight.keys()), stop]);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    closing = true;
+    run.stopped = true; // ends the counting walk too
+    const abandoned = [...inFlight.values()];
+    // destroy() stops every thread and waits until each has exited, so none can still be
+    // creating a temp file when the ones left behind are removed below.
+    await pool.destroy();
+    if (abandoned.length > 0) await removeTempFiles(abandoned);
+  }
+  if (run.callbackError !== undefined) throw run.callbackError;
+  return run.report(interrupted);
+}
+
+/** Checks the kernel and convolution options once, before any file is touched. */
+function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined): BatchWorkerData {
+  const k = checkKernel(kernel);
+  if (isPlainObject(options) && options.out !== undefined) {
+    throw typeError('options.out', 'nothing (each image gets its own output in a batch)', options.out);
+  }
+  // Image-independent checks only: a 1×1 kernel on a 1×1 image never has an empty output.
+  const plan = planConvolution(options, 1, 1, 1, 1);
+  if (plan.method === 'separable' && !factorize(k)) {
+    throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
+  }
+  return { kernel: k, options: { ...options }, color: false, map: 'clamp' };
+}
+
+function suffixOf(value: unknown): string {
+  if (typeof value !== 'string') throw typeError('batch.suffix', 'a string', value);
+  if (/[/\\]/.test(value)) throw rangeError('batch.suffix', 'a string without / or \\', value);
+  return value;
+}
+
+function bool(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw typeError(name, 'true or false', value);
+  return value;
+}

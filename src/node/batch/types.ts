@@ -1,0 +1,105 @@
+/** The public types of `convolveFiles`: its options, its report, and its progress events. */
+import type { Uint8Map } from '../../core/types.js';
+
+/** An input with its output named explicitly. */
+export interface BatchItem {
+  input: string;
+  output: string;
+}
+
+/** Options of `convolveFiles` that are about files and threads rather than the convolution. */
+export interface BatchOptions {
+  /**
+   * Where outputs go. A file input `a/b.png` is written as `outDir/b.png`; the files found in a
+   * directory input `a` (or by a glob pattern with base `a`) keep their path below it, so
+   * `a/x/y.png` is written as `outDir/x/y.png`. Without it, each output goes next to its input.
+   */
+  outDir?: string;
+  /**
+   * Added to each output's file stem: `photo.png` → `photo<suffix>.png`. Default `""` with `outDir`
+   * (names kept as they are); without `outDir` a non-empty suffix is required.
+   */
+  suffix?: string;
+  /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
+  jobs?: number;
+  /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */
+  color?: boolean;
+  /** How results become 8-bit pixels, as `toUint8` (default `"clamp"`). */
+  map?: Uint8Map;
+  /** Leave inputs whose output already exists alone (status `"skipped"`), to resume a run. */
+  skipExisting?: boolean;
+  /**
+   * Largest width × height decoded and convolved, as `readPng` takes it (default 16383²; `false`
+   * for none). A larger image fails on its own.
+   */
+  limitInputPixels?: number | boolean;
+  /** Called after each input is done, and once more when the total becomes known. */
+  onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Stops the run: nothing new starts, images in progress are abandoned (their worker threads are
+   * stopped and their temp files removed) and the promise resolves with `interrupted: true`.
+   */
+  signal?: AbortSignal;
+}
+
+/** What became of one input. */
+export type BatchStatus = 'written' | 'skipped' | 'failed' | 'interrupted';
+
+/** One line of the report. */
+export interface BatchResult {
+  input: string;
+  /** Where the result goes (absent when none could be named, e.g. for an empty directory). */
+  output?: string;
+  /**
+   * `written`; `skipped` (the output existed and `skipExisting` was set); `failed` (see `error`);
+   * `interrupted` (in progress when the run was stopped: if the output exists it is complete,
+   * since outputs are renamed into place, but it may not).
+   */
+  status: BatchStatus;
+  /** Why it failed, without the file name: `no such file`, `Invalid PNG: …`. */
+  error?: string;
+  /** Size of the written image. */
+  width?: number;
+  height?: number;
+}
+
+/** Counts over a whole run. */
+export interface BatchTotals {
+  /** Inputs seen (files, and directories or patterns that yielded nothing). */
+  inputs: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  interrupted: number;
+  /** Input pixels of the written images. */
+  pixels: number;
+  /** Wall-clock time of the run. */
+  seconds: number;
+}
+
+/** The answer of `convolveFiles`. */
+export interface BatchReport {
+  /** One entry per input, in the order the inputs were found. */
+  results: BatchResult[];
+  totals: BatchTotals;
+  /** The run was stopped by `signal` before every input was seen. */
+  interrupted: boolean;
+}
+
+/** Where a run stands; passed to `onProgress`. */
+export interface BatchProgress {
+  /** Inputs finished, whatever their status. */
+  done: number;
+  /**
+   * All inputs, once counted: directories and patterns are counted by a second walk that runs
+   * beside the work, so this is undefined for the first moments of a large run (and always when
+   * `inputs` is an async iterable, which can be read only once).
+   */
+  total?: number;
+  written: number;
+  skipped: number;
+  failed: number;
+  seconds: number;
+  /** The input just finished (absent on the call that only brings the total). */
+  result?: BatchResult;
+}
