@@ -1,6 +1,9 @@
 /**
  * The platform-free core: everything here runs in Node, browsers and workers alike.
- * Read in this order: types.ts → validate.ts → options.ts → convolve.ts → wasm.ts.
+ * Its wings: convolve/ (what a convolution is, the reference), pixels/ (gray, bytes, the 8-bit
+ * pipeline), wasm/ (the only code that touches WebAssembly memory), png/, workers/. Read in this
+ * order: types.ts → validate.ts → convolve/prepare.ts → convolve/convolve.ts → wasm/paths.ts.
+ * docs/ARCHITECTURE.md has the map.
  */
 export type {
   BorderMode, ConvolveAsyncOptions, ConvolveOptions, GrayscaleOptions, GrayWeights, Image, Kernel, KernelData,
