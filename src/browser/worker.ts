@@ -7,7 +7,7 @@
  * starts workers from a Blob URL of that text. See async.ts for why.
  */
 import { answer, type TaskRequest, type TaskResponse } from '../core/workers/protocol.js';
-import { init } from '../core/wasm/paths.js';
+import { init } from '../core/index.js';
 
 /** The parts of a dedicated worker's global scope used here (tsconfig's lib is the page's DOM). */
 interface WorkerScope {

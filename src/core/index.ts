@@ -16,6 +16,6 @@ export { convolveToUint8 } from './pixels/pipeline.js';
 export type { PipelineOptions } from './pixels/pipeline.js';
 export { kernels } from './convolve/kernels.js';
 export type { FixedKernelName } from './convolve/kernels.js';
-export { init } from './wasm/paths.js';
+export { init } from './wasm/instance.js';
 export { BORDERS, MAPS, METHODS, MODES } from './vocabulary.js';
 export type { Method } from './vocabulary.js';
