@@ -408,7 +408,7 @@ function predict(image, rows, o) {
 }
 
 const EXPECTED_ERROR = {
-  limit: [RangeError, /limitInputPixels/],
+  limit: [RangeError, /limitInputPixels|side longer than/],
   'padded side': [RangeError, /options\.padding/],
   empty: [RangeError, /larger than the padded image/],
   separable: [RangeError, /options\.method/],

@@ -8,7 +8,7 @@ const fused = suite('convolveToUint8: the fused 8-bit pipeline');
 const BORDERS = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
 
 function composed(image, kernel, options = {}) {
-  const { grayscale, weights, map, ...rest } = options;
+  const { grayscale, weights, map, alpha, ...rest } = options;
   const source = grayscale ? toGrayscale(image, weights === undefined ? undefined : { weights }) : image;
   return toUint8(convolve2d(source, kernel, rest), { map });
 }
@@ -31,7 +31,7 @@ fused('equals composing toGrayscale, convolve2d and toUint8, byte for byte', () 
       padding: r.pick([0, 1, 'same', 'full', [2, 5]]), border: r.pick(BORDERS), stride: r.int(1, 2),
       mode: r.pick(['convolution', 'correlation']), cval: r.int(-3, 300) / 2,
       grayscale: r() < 0.6, map: r.pick(['clamp', 'abs', 'normalize', undefined]),
-      method: r.pick(['auto', 'direct', 'fft']),
+      method: r.pick(['auto', 'direct', 'fft']), alpha: 'convolve',
     };
     if (r() < 0.2) options.weights = r.pick(['bt601', 'bt709', [0.5, 0.25, 0.25]]);
     let want;
@@ -52,6 +52,56 @@ fused('large images across bands, with every path', () => {
     const options = { grayscale: true, padding: 'same', border: 'reflect', map: 'abs', method };
     assertSameBytes(convolveToUint8(image, kernel, options), composed(image, kernel, options), `${kernel.length}×${kernel.length} ${method}`);
   }
+});
+
+fused('alpha is kept by default: the colours are the composition on the colour channels, alpha the input\'s', () => {
+  const r = rng(608);
+  for (let t = 0; t < 120; t++) {
+    const channels = r.pick([2, 4]);
+    const Type = r.pick(PIXEL_TYPES);
+    const image = randomImage(r, r.int(1, 30), r.int(1, 20), channels, Type);
+    const kernel = randomKernel(r, r.int(1, 5), r.int(1, 5));
+    const options = {
+      padding: r.pick([0, 1, 'same', 'full', [2, 5]]), border: r.pick(BORDERS), stride: [r.int(1, 3), r.int(1, 3)],
+      dilation: r.int(1, 2), mode: r.pick(['convolution', 'correlation']), cval: r.int(0, 300), map: r.pick(['clamp', 'abs', 'normalize']),
+    };
+    let got;
+    try {
+      got = convolveToUint8(image, kernel, options);
+    } catch (e) {
+      assertThrows(() => composed(image, kernel, options), e.constructor, /./);
+      continue;
+    }
+    const C = channels, keep = C - 1, n = image.width * image.height;
+    const colours = { ...image, channels: keep, data: new image.data.constructor(n * keep) };
+    for (let i = 0; i < n; i++) for (let c = 0; c < keep; c++) colours.data[i * keep + c] = image.data[i * C + c];
+    const want = composed(colours, kernel, options);
+    assert.is(got.channels, C);
+    for (let i = 0; i < want.width * want.height; i++) {
+      for (let c = 0; c < keep; c++) if (got.data[i * C + c] !== want.data[i * keep + c]) assert.unreachable(`case ${t}: colour byte ${i}.${c}`);
+    }
+    // Alpha: the input's at each window's centre, through the border (a one-hot kernel at the centre,
+    // in correlation, computes exactly that), scaled to bytes like a pixel of its type.
+    const [dy, dx] = [options.dilation, options.dilation];
+    const alphaOnly = { ...image, channels: 1, data: new image.data.constructor(n) };
+    for (let i = 0; i < n; i++) alphaOnly.data[i] = image.data[i * C + C - 1];
+    const sH = dy * (kernel.length - 1), sW = dx * (kernel[0].length - 1);
+    const centre = Array.from({ length: sH + 1 }, (_, y) => Array.from({ length: sW + 1 }, (_, x) => (y === Math.floor(sH / 2) && x === Math.floor(sW / 2) ? 1 : 0)));
+    const { map: _map, ...geometry } = options;
+    const carried = convolve2d(alphaOnly, centre, { ...geometry, dilation: 1, mode: 'correlation', method: 'direct' });
+    const scale = Type === Uint16Array ? 1 / 257 : 1;
+    const bytes = toUint8({ ...carried, data: carried.data.map((v) => v * scale) }, { map: 'clamp' });
+    for (let i = 0; i < bytes.data.length; i++) {
+      if (got.data[i * C + C - 1] !== bytes.data[i]) assert.unreachable(`case ${t} ${JSON.stringify(options)}: alpha ${i} is ${got.data[i * C + C - 1]}, expected ${bytes.data[i]}`);
+    }
+  }
+  // The everyday case: an edge kernel on an opaque RGBA photo stays opaque.
+  const photo = randomImage(r, 40, 30, 4, Uint8Array);
+  for (let i = 3; i < photo.data.length; i += 4) photo.data[i] = 255;
+  const edges = convolveToUint8(photo, kernels.edge, { padding: 'same' });
+  for (let i = 3; i < edges.data.length; i += 4) if (edges.data[i] !== 255) assert.unreachable(`alpha ${i >> 2} is ${edges.data[i]}`);
+  assertThrows(() => convolveToUint8(photo, kernels.edge, { alpha: 'drop' }), RangeError, /options\.alpha/);
+  assertThrows(() => convolveToUint8(photo, kernels.edge, { alpha: true }), TypeError, /options\.alpha/);
 });
 
 fused('bad options are refused and memory stays flat', () => {

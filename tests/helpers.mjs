@@ -1,6 +1,6 @@
 // Shared test helpers: a seeded PRNG, random inputs (never zeros), float32-aware comparison.
 import * as assert from 'uvu/assert';
-import { referenceConvolve2d } from '../dist/internal.js';
+import { crc32, referenceConvolve2d } from '../dist/internal.js';
 
 /** mulberry32: small, fast, seeded. */
 export function rng(seed) {
@@ -145,4 +145,15 @@ export function borderIndexFor(p, n, border = 'constant') {
     case 'symmetric': { const q = mod(p, 2 * n); return q < n ? q : 2 * n - 1 - q; }
     default: { if (n === 1) return 0; const q = mod(p, 2 * n - 2); return q < n ? q : 2 * n - 2 - q; }
   }
+}
+
+/** One PNG chunk (length, type, data, CRC), for building files by hand that reach past the CRC checks. */
+export function pngChunk(type, data = []) {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
+  return out;
 }

@@ -20,16 +20,7 @@ bugs('core/png/codec rejects a stored block whose NLEN does not match LEN, as th
   const { deflateSync } = await import('node:zlib');
   const { decodePng } = await import('../dist/node/index.js');
   const codec = (await import('../dist/internal.js')).pngCodec;
-  const { crc32 } = await import('../dist/internal.js');
-  const chunk = (type, data) => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set([...type].map((c) => c.charCodeAt(0)), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-    return out;
-  };
+  const { pngChunk: chunk } = await import('./helpers.mjs');
   const ihdr = new Uint8Array(13);
   new DataView(ihdr.buffer).setUint32(0, 4);
   new DataView(ihdr.buffer).setUint32(4, 2);

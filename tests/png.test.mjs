@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { decodePng, encodePng, readPng, writePng } from '../dist/node/index.js';
 import { crc32 } from '../dist/internal.js';
-import { rng } from './helpers.mjs';
+import { pngChunk, rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
 const EXPECTED = JSON.parse(readFileSync(new URL('./fixtures/pngsuite-expected.json', import.meta.url), 'utf8'));
@@ -46,15 +46,7 @@ function assertDecodeStillWorks() {
 // Building PNGs by hand, with correct CRCs, to reach the checks behind the CRC.
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-function chunk(type, data = []) {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out, 4, 8 + data.length));
-  return out;
-}
+const chunk = pngChunk;
 
 function ihdr(width, height, { bitDepth = 8, colorType = 0, compression = 0, filter = 0, interlace = 0 } = {}) {
   const data = new Uint8Array(13);

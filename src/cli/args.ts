@@ -2,13 +2,16 @@
  * Command-line parsing: flags (node:util parseArgs) and kernel specs, checked completely before
  * any image is read, so a usage error (exit 2) never leaves a file behind. Start at `parseCli`.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BORDERS, MAPS, MODES, kernels } from '../node/index.js';
 import type { ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
 import { UsageError } from './usage.js';
 import { fileReason } from '../node/file-reason.js';
+import { readFileBounded } from '../node/files.js';
+
+/** Largest kernel file `-k @FILE` reads. */
+const KERNEL_FILE_MAX = 64 << 20;
 
 /** Everything `run` needs, already checked. */
 export interface CliOptions {
@@ -143,7 +146,8 @@ export function parseKernel(spec: string): { kernel: KernelRows; name: string } 
     const file = spec.slice(1);
     let text;
     try {
-      text = readFileSync(file, 'utf8');
+      // A kernel of the most taps the library takes (2²⁰) is well under 64 MiB of JSON.
+      text = new TextDecoder().decode(readFileBounded(file, 0, () => KERNEL_FILE_MAX));
     } catch (error) {
       throw new UsageError(`-k ${spec}: ${fileReason(error)}`);
     }
@@ -216,7 +220,9 @@ function parseJsonKernel(text: string, where: string): KernelRows {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${where}: the kernel is not valid JSON (${(error as Error).message})`);
+    // The position only: JSON.parse's message quotes the text, which may be any file's contents.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new UsageError(`${where}: the kernel is not valid JSON${at === undefined ? '' : ` (at byte ${at})`}`);
   }
   return checkRows(value, where);
 }
@@ -231,11 +237,20 @@ function checkRows(value: unknown, where: string): KernelRows {
     if (row.length !== width) throw new UsageError(`${where}: row ${y} of the kernel has ${row.length} numbers but row 0 has ${width}`);
     row.forEach((v: unknown, x) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new UsageError(`${where}: kernel[${y}][${x}] must be a finite number, not ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+        throw new UsageError(`${where}: kernel[${y}][${x}] must be a finite number, not ${describe(v)}`);
       }
     });
   });
   return value as number[][];
+}
+
+/** A JSON value in a few words (never the whole value: it may be nested thousands deep). */
+function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function parsePadding(text: string): ConvolveOptions['padding'] {

@@ -35,8 +35,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const interrupt = interruptSignal();
-  const status = await run(command.options, undefined, interrupt.signal);
-  return status === INTERRUPTED ? interrupt.status() : status;
+  try {
+    const status = await run(command.options, undefined, interrupt.signal);
+    return status === INTERRUPTED ? interrupt.status() : status;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`conv2d: ${error.message}\n${HINT}\n`);
+    return 2;
+  }
 }
 
 /**

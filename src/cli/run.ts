@@ -8,7 +8,9 @@ import { statSync } from 'node:fs';
 import { convolveFiles } from '../node/index.js';
 import type { BatchItem, BatchReport } from '../node/index.js';
 import type { CliOptions } from './args.js';
+import { inFlagWords, printable } from './flag-words.js';
 import { createDisplay, type Output, type ProgressMode } from './progress.js';
+import { UsageError } from './usage.js';
 
 export type { Output } from './progress.js';
 
@@ -47,14 +49,18 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
       signal,
       onProgress(progress) {
         const r = progress.result;
-        if (r?.status === 'failed') display.err(`${r.input}: ${r.error}`);
-        else if (r?.status === 'written' && listFiles) display.out(`wrote ${r.output} (${r.width}×${r.height})`);
-        else if (r?.status === 'skipped' && listFiles) display.out(`skipped ${r.output} (exists)`);
+        if (r?.status === 'failed') display.err(printable(`${r.input}: ${inFlagWords(r.error ?? '')}`));
+        else if (r?.status === 'written' && listFiles) display.out(printable(`wrote ${r.output} (${r.width}×${r.height})`));
+        else if (r?.status === 'skipped' && listFiles) display.out(printable(`skipped ${r.output} (exists)`));
         display.update(progress);
       },
     });
   } catch (error) {
     display.finish(emptyReport());
+    // convolveFiles checks every argument before touching a file and then never throws, so a
+    // TypeError or RangeError here is a bad flag value the CLI's own parsing let through
+    // (--padding 1048576, --jobs 5000, a kernel over the size limits): a usage error.
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(inFlagWords(error.message));
     throw error;
   }
   display.finish(report);

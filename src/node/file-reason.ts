@@ -9,6 +9,17 @@ export function fileReason(error: unknown): string {
       case 'ENOTDIR': return 'not a directory';
       case 'EACCES':
       case 'EPERM': return 'permission denied';
+      case 'EEXIST': return 'already exists';
+      case 'ELOOP': return 'too many levels of symbolic links';
+      case 'ENOSPC': return 'no space left on the device';
+      case 'EDQUOT': return 'disk quota exceeded';
+      case 'ENAMETOOLONG': return 'file name too long';
+      case 'EROFS': return 'read-only file system';
+      case 'EMFILE':
+      case 'ENFILE': return 'too many open files';
+      case 'EIO': return 'input/output error';
+      case 'ENXIO':
+      case 'ENODEV': return 'no such device';
       default:
     }
   }

@@ -8,9 +8,7 @@
  * sees a half-written PNG.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
 import { checkPng, inflatedLength } from '../core/png/check.js';
@@ -18,7 +16,8 @@ import { checkPixels, pixelLimit } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
 import { checkImage, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
-import { PNG_COLOR_TYPES } from '../core/vocabulary.js';
+import { PNG_COLOR_TYPES, hasPngSignature } from '../core/vocabulary.js';
+import { readFileBounded, tempPathFor } from './files.js';
 
 /** Options of `decodePng` and `readPng`. */
 export interface DecodeOptions {
@@ -152,13 +151,35 @@ function checkPath(path: unknown): asserts path is string {
 export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array> {
   checkPath(path);
   const limit = limitOf(options);
-  const bytes = readFileSync(path);
   try {
+    const bytes = readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit));
     return decode(bytes, limit);
   } catch (cause) {
+    // System errors (ENOENT, EACCES...) keep their code for the caller; ours already name the file.
+    if ((cause as { code?: unknown }).code !== undefined || (cause as Error).message.startsWith(`${path}: `)) throw cause;
     const message = `${path}: ${(cause as Error).message}`;
     throw cause instanceof RangeError ? new RangeError(message, { cause }) : new Error(message, { cause });
   }
+}
+
+/** Signature (8) + IHDR's length and type (8) + its fields (13): what `pngSizeBound` reads. */
+const PNG_HEAD = 29;
+
+/**
+ * The most bytes a PNG file with this head may have, after refusing it by its head: not a PNG,
+ * or a header over the limits. The pixel data of a W × H image is at most 8 bytes a pixel plus a
+ * filter byte a row (16-bit RGBA); deflate, chunking and metadata are allowed as much again and
+ * 64 MiB, so only a file far larger than its header could explain is refused unread.
+ */
+function pngSizeBound(head: Uint8Array, limit: number): number {
+  if (!hasPngSignature(head)) throw new Error('Invalid PNG: bad signature (not a PNG file, or one damaged by a text-mode transfer)');
+  if (head.length < PNG_HEAD) return head.length; // the decoder names what is missing
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const type = String.fromCharCode(...head.subarray(12, 16));
+  if (type !== 'IHDR' || view.getUint32(8) !== 13) throw new Error(`Invalid PNG: first chunk is ${JSON.stringify(type)}, expected IHDR of 13 bytes`);
+  const width = view.getUint32(16), height = view.getUint32(20);
+  checkPixels('PNG', width, height, limit);
+  return 2 * (width * height * 8 + height) + (64 << 20);
 }
 
 /**
@@ -172,7 +193,7 @@ export function writePng(path: string, image: Image): void {
   checkPath(path);
   const bytes = encodePng(image); // before touching the disk, so a bad image changes nothing
   // Same directory, so the rename stays on one file system and is atomic; unique per call.
-  const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tempPath = tempPathFor(path);
   let fd: number | undefined;
   try {
     fd = openSync(tempPath, 'wx');

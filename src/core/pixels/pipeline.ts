@@ -20,6 +20,7 @@ import { checkImage, oneOf, optionsObject } from '../validate.js';
 import { typeError } from '../errors.js';
 import { convolveWasm } from '../wasm/paths.js';
 import { MAPS } from '../vocabulary.js';
+import { withAlpha, withoutAlpha } from './alpha.js';
 
 /** Options of `convolveToUint8`: those of `convolve2d` (but `out`), plus the two conversions. */
 export interface PipelineOptions extends Omit<ConvolveOptions, 'out'> {
@@ -29,20 +30,28 @@ export interface PipelineOptions extends Omit<ConvolveOptions, 'out'> {
   weights?: GrayWeights;
   /** How results become bytes, as toUint8's `map` (default "clamp"). */
   map?: Uint8Map;
+  /**
+   * What happens to the alpha channel of a 2- or 4-channel image when it is not converted to gray:
+   * `"keep"` (default) carries each output pixel's alpha from its window's centre, so the result is
+   * as opaque as the input; `"convolve"` convolves it like the other channels.
+   */
+  alpha?: 'keep' | 'convolve';
 }
 
-const KEYS = [...CONVOLVE_OPTIONS.filter((key) => key !== 'out'), 'grayscale', 'weights', 'map'];
+const KEYS = [...CONVOLVE_OPTIONS.filter((key) => key !== 'out'), 'grayscale', 'weights', 'map', 'alpha'];
 
 /**
  * Convolves and converts to 8 bits in one pass where it pays; the same bytes as composing
- * toGrayscale, convolve2d and toUint8.
+ * toGrayscale, convolve2d and toUint8 (for the colour channels; alpha, unless `alpha:
+ * "convolve"`, is carried through: see `PipelineOptions.alpha`).
  * @example
  * const edges = convolveToUint8(decodePng(bytes), kernels.edge, { grayscale: true, padding: 'same' });
  * writePng('edges.png', edges);
  */
 export function convolveToUint8(image: Image, kernel: Kernel, options?: PipelineOptions): Image<Uint8Array> {
   const img = checkImage(image);
-  const { grayscale, weights, map, ...convolveOptions } = optionsObject(options, 'options', KEYS);
+  const { grayscale, weights, map, alpha, ...convolveOptions } = optionsObject(options, 'options', KEYS);
+  const alphaMode = alpha === undefined ? 'keep' : oneOf(alpha, 'options.alpha', ['keep', 'convolve'] as const);
   if (grayscale !== undefined && typeof grayscale !== 'boolean') {
     throw typeError('options.grayscale', 'true or false', grayscale);
   }
@@ -52,6 +61,12 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   const bytes = img.data instanceof Uint8Array || img.data instanceof Uint8ClampedArray;
   const standardWeights = weights === undefined || weights === 'bt601';
   const fuse = bytes && mapping !== 'normalize' && (!gray || (standardWeights && img.channels >= 3));
+  if (!gray && alphaMode === 'keep' && (img.channels === 2 || img.channels === 4)) {
+    // The colour channels alone (so "normalize" sees no alpha), then the alpha carried in.
+    const { kernel: k, plan } = prepare(img, kernel, convolveOptions);
+    const colours = convolveToUint8(withoutAlpha(img), kernel, { ...convolveOptions, map: mapping });
+    return withAlpha(colours, img, k, plan);
+  }
   if (!fuse) {
     const source = gray ? toGrayscale(img, weights === undefined ? undefined : { weights: weights as GrayWeights }) : img;
     return toUint8(convolve2d(source, kernel, convolveOptions as ConvolveOptions), { map: mapping });

@@ -18,8 +18,15 @@ import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
 import { Layout, getModule, reserve, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
 
-/** Largest tile side: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
+/** Tiles are searched up to this side beyond the smallest that fits: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;
+
+/**
+ * Largest tile side the FFT path uses: four 1024² float64 planes are 32 MiB of linear memory
+ * (which, once grown, a WebAssembly module keeps). A kernel whose reach needs larger tiles is
+ * computed by the direct sum instead (see `fftFits` and paths.ts).
+ */
+export const LARGEST_TILE = 1024;
 
 /**
  * Transform work for the whole output with tiles of side T: complex transforms (two tiles each)
@@ -37,7 +44,9 @@ export function tileSize(sH: number, sW: number, sy: number, sx: number, outH: n
   let T = 8;
   while (T < Math.max(sH, sW)) T *= 2;
   let best = T;
-  for (let t = T * 2; t <= Math.max(MAX_TILE, T); t *= 2) {
+  // A tile only just wider than the kernel's reach yields a column or two per transform (a
+  // 1×1024 kernel in 1024-wide tiles: one output column each), so larger tiles are tried too.
+  for (let t = T * 2; t <= Math.max(MAX_TILE, Math.min(4 * T, LARGEST_TILE)); t *= 2) {
     if (fftWork(t, sH, sW, sy, sx, outH, outW, channels) < fftWork(best, sH, sW, sy, sx, outH, outW, channels)) best = t;
   }
   return best;
@@ -75,10 +84,8 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   const padH = H + plan.top + plan.bottom, padW = W + plan.left + plan.right;
 
   const T = tileSize(sH, sW, sy, sx, outH, outW, C);
-  if (T > 4096) {
-    throw new RangeError(`The kernel reaches ${sH}×${sW} pixels with its dilation: too far for options.method "fft" ` +
-      '(tiles of at most 4096); use "direct" or "auto"');
-  }
+  // paths.ts never sends a kernel here whose tiles would be larger (it takes the direct sum).
+  if (T > LARGEST_TILE) throw new Error(`conv2d-wasm: FFT tiles of ${T} exceed ${LARGEST_TILE}`);
   const validH = T - sH + 1, validW = T - sW + 1;
   // Output rows one strip of tiles yields (at least one).
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
@@ -111,9 +118,14 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
     spectrumIm[i] *= -scale;
   }
 
-  for (let i0 = rows.first; i0 < rows.end; i0 += stripRows) {
-    const count = Math.min(stripRows, rows.end - i0);
-    const r0 = i0 * sy; // stride-1 row of the strip's first output = its first padded row
+  // Strips sit on one grid for the whole output (strip k holds output rows k·stripRows onwards),
+  // whatever range is asked for, so a row's value never depends on how a call is split over
+  // threads: a range that starts inside a strip computes that strip and keeps its own rows.
+  for (let s0 = rows.first - (rows.first % stripRows); s0 < rows.end; s0 += stripRows) {
+    const i0 = Math.max(s0, rows.first);
+    const count = Math.min(s0 + stripRows, rows.end) - i0;
+    const skip = i0 - s0; // rows of the strip before the range
+    const r0 = s0 * sy; // stride-1 row of the strip's first output = its first padded row
     const padRows = Math.min(T, padH - r0);
     source.load(wasm, r0, padRows);
     for (let c = 0; c < C; c++) {
@@ -136,7 +148,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         wasm.multiplySpectra(re, im, hr, hi, T * T);
         transform2d(wasm, re, im, T, tw, true);
         tiles.forEach((tile, t) => {
-          wasm.gatherTile(t === 0 ? re : im, T, 0, sy, count, 0, sx, tile.cols,
+          wasm.gatherTile(t === 0 ? re : im, T, skip * sy, sy, count, 0, sx, tile.cols,
             dstPtr + (tile.j * C + c) * 4, outW * C, C);
         });
       }

@@ -11,7 +11,7 @@ import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { STRIDE_SIMD, convolveDirect } from './direct.js';
-import { convolveFft, fftWork, tileSize } from './fft.js';
+import { LARGEST_TILE, convolveFft, fftWork, tileSize } from './fft.js';
 import type { RowRange, Target } from './instance.js';
 
 export type { Target } from './instance.js';
@@ -47,7 +47,7 @@ export function pathCosts(image: Image, kernel: KernelMatrix, plan: ConvolvePlan
     : Infinity;
   const sH = dy * (kernel.height - 1) + 1, sW = dx * (kernel.width - 1) + 1;
   const T = tileSize(sH, sW, sy, sx, outH, outW, C);
-  const fft = T > 1024 ? Infinity : fftWork(T, sH, sW, sy, sx, outH, outW, C) * COST.fft + copies;
+  const fft = T > LARGEST_TILE ? Infinity : fftWork(T, sH, sW, sy, sx, outH, outW, C) * COST.fft + copies;
   return { direct, separable: sep, fft };
 }
 
@@ -110,9 +110,21 @@ export function pathSafe(path: Path, image: Image, kernel: KernelMatrix, plan: C
  */
 export function choosePath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {
   const path = preferredPath(image, kernel, plan, factors);
+  if (path === 'fft' && !fftWorthIt(image, kernel, plan)) return 'direct';
   if (pathSafe(path, image, kernel, plan, factors)) return path;
   const twoPass = plan.method === 'auto' && factors && kernel.width > 1 && kernel.height > 1;
   return path === 'fft' && twoPass && pathSafe('separable', image, kernel, plan, factors) ? 'separable' : 'direct';
+}
+
+/**
+ * Whether `method: "fft"`, asked for, is worth honouring: its tiles fit LARGEST_TILE, and it is
+ * predicted to cost at most 10× the direct sum. A kernel whose reach (size × dilation) spans most
+ * of a small image would otherwise take seconds, and grow linear memory by hundreds of MiB for
+ * good, to give what the direct sum gives in milliseconds.
+ */
+function fftWorthIt(image: Image, kernel: KernelMatrix, plan: ConvolvePlan): boolean {
+  const costs = pathCosts(image, kernel, plan, false);
+  return costs.fft <= 10 * costs.direct;
 }
 
 function preferredPath(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, factors: Factors | undefined): Path {

@@ -74,10 +74,11 @@ export class ConvolvePool {
     const big = length * k.data.length >= SPLIT_MIN_WORK && plan.outH >= 2;
     if (big && canShareMemory()) return this.convolveShared(img, k, plan, rest, out, usable);
     if (usable === 1 || !big) {
-      // Messages copy a view's whole ArrayBuffer: a view into a larger buffer goes as its own copy.
-      const { data } = img;
-      const own = data.byteLength === data.buffer.byteLength ? data : data.slice();
-      const transfer = own === data ? [] : [own.buffer as ArrayBuffer];
+      // The call's own copy of the pixels, taken now and moved to the worker: a queued call then
+      // computes the image as it was when called, even if the caller changes or transfers it
+      // before a worker is free (posting the caller's array would copy it anyway, later).
+      const own = img.data.slice();
+      const transfer = [own.buffer as ArrayBuffer];
       const result = (await this.scheduler.run({ width: img.width, height: img.height, channels: img.channels, data: own }, plainKernel, rest, transfer))!;
       if (out === undefined) return result;
       out.set(result.data);

@@ -102,7 +102,15 @@ export class Scheduler {
       const task = this.queue.shift()!;
       slot.task = task;
       slot.port.busy?.(true);
-      slot.port.post(task.request, task.transfer);
+      try {
+        slot.port.post(task.request, task.transfer);
+      } catch (error) {
+        // Nothing was sent (a buffer that cannot be cloned or moved): this task fails, the worker
+        // stays free for the next one.
+        slot.task = undefined;
+        const e = error as Error;
+        task.reject(new RangeError(`conv2d-wasm: the image could not be sent to a ${this.platform.noun} (${e.message}); image.data must stay attached until the promise settles`, { cause: e }));
+      }
     }
     for (const s of this.slots) if (!s.task) s.port.busy?.(false);
   }

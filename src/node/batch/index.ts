@@ -11,7 +11,6 @@
  * strings per input) and the sets of paths that stop one output from overwriting another input.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import type { Piscina } from 'piscina';
 import { typeError, rangeError } from '../../core/errors.js';
 import { pixelLimit } from '../../core/limits.js';
@@ -19,8 +18,9 @@ import { planConvolution } from '../../core/convolve/options.js';
 import { factorize } from '../../core/convolve/separable.js';
 import type { ConvolveOptions, Kernel } from '../../core/types.js';
 import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../../core/validate.js';
-import { checkInputs, expand, path, type Naming } from './inputs.js';
-import { Run, removeTempFiles } from './run.js';
+import { checkInputs, checkOutDirHoldsNoInput, expand, path, realPath, type Naming } from './inputs.js';
+import { Run, removeStaleTempFiles, removeTempFiles } from './run.js';
+import { dirname } from 'node:path';
 import type { BatchItem, BatchOptions, BatchReport } from './types.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
@@ -49,22 +49,23 @@ export async function convolveFiles(
   batch?: BatchOptions,
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
-  const workerData = checkConvolution(kernel, options);
   const b = optionsObject(batch, 'batch', [
     'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal',
   ]) as BatchOptions;
+  if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
+  const workerData = checkConvolution(kernel, options, b.limitInputPixels);
   const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
   const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
   workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
   workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
   const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
-  if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   workerData.limitInputPixels = b.limitInputPixels;
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);
-  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : resolve(outDir), suffix };
+  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : realPath(outDir), suffix };
+  if (Array.isArray(list)) checkOutDirHoldsNoInput(list, naming);
 
   // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
   if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
@@ -99,10 +100,16 @@ export async function convolveFiles(
   if (signal?.aborted) onAbort(); // aborted while the pool was loading
   run.onHalt = halt; // a throwing onProgress stops the run too
   let closing = false;
+  const cleaned = new Set<string>(); // output directories cleared of stale temp files
 
   try {
     for await (const found of expand(list, naming)) {
       if (run.stopped) break;
+      // Resuming: temp files that a killed run left in this output's directory go first.
+      if (skipExisting && 'output' in found && !cleaned.has(dirname(found.output))) {
+        cleaned.add(dirname(found.output));
+        await removeStaleTempFiles(dirname(found.output));
+      }
       const task = run.admit(found);
       if (!task) continue;
       const { entry, output } = task;
@@ -135,13 +142,15 @@ export async function convolveFiles(
 }
 
 /** Checks the kernel and convolution options once, before any file is touched. */
-function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined): BatchWorkerData {
+function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, batchLimit: unknown): BatchWorkerData {
   const k = checkKernel(kernel);
   if (isPlainObject(options) && options.out !== undefined) {
     throw typeError('options.out', 'nothing (each image gets its own output in a batch)', options.out);
   }
   // Image-independent checks only: a 1×1 kernel on a 1×1 image never has an empty output.
-  const plan = planConvolution(options, 1, 1, 1, 1);
+  // With the limit the images will get: batch.limitInputPixels unless the options set their own.
+  const limit = isPlainObject(options) && options.limitInputPixels !== undefined ? options.limitInputPixels : batchLimit;
+  const plan = planConvolution({ ...(isPlainObject(options) ? options : {}), limitInputPixels: limit }, 1, 1, 1, 1);
   if (plan.method === 'separable' && !factorize(k)) {
     throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
   }

@@ -3,7 +3,7 @@
  * as streams) and glob patterns, each paired with the output it gets. Start at `expand`.
  */
 import { opendir } from 'node:fs/promises';
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
 import { typeError, rangeError } from '../../core/errors.js';
 import { isPlainObject, optionsObject } from '../../core/validate.js';
@@ -15,7 +15,7 @@ export type Found = { input: string; output: string } | { input: string; error: 
 /** How outputs are named; fixed for a run. */
 export interface Naming {
   outDir?: string;
-  /** `resolve(outDir)`: a walk never enters it, so a run never reads its own outputs. */
+  /** `outDir`'s real path (symbolic links resolved): a walk never enters it, so a run never reads its own outputs. */
   outDirPath?: string;
   suffix: string;
 }
@@ -90,7 +90,7 @@ async function* walk(
         if (entry.name.startsWith('.')) continue;
         const file = join(dir, entry.name);
         if (entry.isDirectory()) {
-          if (depth < maxDepth && resolve(file) !== naming.outDirPath) subdirs.push(file);
+          if (depth < maxDepth && realPath(file) !== naming.outDirPath) subdirs.push(file);
         } else if (entry.isFile() || entry.isSymbolicLink()) {
           const output = accept(file);
           if (output !== undefined) yield { input: file, output };
@@ -124,6 +124,51 @@ function outputName(file: string, naming: Naming, root?: string): string {
 function walkedOutput(file: string, naming: Naming, root: string): string | undefined {
   if (naming.outDir === undefined && naming.suffix !== '' && parse(file).name.endsWith(naming.suffix)) return undefined;
   return outputName(file, naming, root);
+}
+
+/**
+ * The real path of `path` (every symbolic link resolved), or of its nearest existing ancestor
+ * with the rest appended (an output directory that does not exist yet), so that two spellings of
+ * one directory compare equal.
+ */
+export function realPath(path: string): string {
+  const missing: string[] = [];
+  for (let at = resolve(path); ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...missing.reverse());
+    } catch {
+      if (dirname(at) === at) return resolve(path);
+      missing.push(basename(at));
+    }
+  }
+}
+
+/**
+ * Refuses an output directory that is, or contains, an input directory: its outputs could replace
+ * that directory's images before the walk reaches them (`conv2d in/x.png in2 --out-dir in2`).
+ * An output directory inside an input directory is fine: walks never enter it.
+ */
+export function checkOutDirHoldsNoInput(list: readonly (string | BatchItem)[], naming: Naming): void {
+  const out = naming.outDirPath;
+  if (out === undefined) return;
+  for (const item of list) {
+    if (typeof item !== 'string') continue;
+    const stats = statOrUndefined(item);
+    const dir = stats?.isDirectory() ? item : stats === undefined ? globBase(item) : undefined;
+    if (dir === undefined) continue;
+    const real = realPath(dir);
+    if (real === out || real.startsWith(out.endsWith(sep) ? out : out + sep)) {
+      throw rangeError('batch.outDir', `a directory that is not, and does not hold, the input directory ${item}`, naming.outDir);
+    }
+  }
+}
+
+/** The directory a glob pattern walks: its part before the first wildcard. */
+function globBase(pattern: string): string | undefined {
+  if (!/[*?[\]{}()!]/.test(pattern)) return undefined;
+  const head = pattern.split(/[/\\]/);
+  const fixed = head.slice(0, head.findIndex((part) => /[*?[\]{}()!]/.test(part)));
+  return fixed.length === 0 ? '.' : fixed.join('/');
 }
 
 /** `dev:ino`: the same file under any name (never a valid absolute path, so it shares sets with them). */

@@ -9,6 +9,20 @@ import { performance } from 'node:perf_hooks';
 import type { BatchItem, BatchProgress, BatchReport, BatchResult } from './types.js';
 import { expand, fileKey, statOrUndefined, type Found, type Naming } from './inputs.js';
 import type { BatchTaskResult } from './worker.js';
+import { shortName } from '../files.js';
+
+/** A temp file of an atomic write: `.<name>.<pid>.<hex>.tmp` (see files.ts `tempPathFor`). */
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+/** Whether a process with this pid runs (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'; // it runs, as another user
+  }
+}
 
 /** The bookkeeping of one run: the report, the counts, and the path sets behind the safety checks. */
 export class Run {
@@ -193,7 +207,8 @@ export async function removeTempFiles(outputs: Iterable<string>, pid = process.p
   for (const output of outputs) {
     const dir = dirname(output);
     if (!byDir.has(dir)) byDir.set(dir, new Set());
-    byDir.get(dir)!.add(basename(output));
+    // A name too long to carry the temp suffix is written under a hash of it (files.ts).
+    byDir.get(dir)!.add(basename(output)).add(shortName(basename(output)));
   }
   const removed: string[] = [];
   for (const [dir, names] of byDir) {
@@ -204,13 +219,39 @@ export async function removeTempFiles(outputs: Iterable<string>, pid = process.p
       continue; // no directory, no temp files
     }
     for (const entry of entries) {
-      const m = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(entry);
-      if (!m || Number(m[2]) !== pid || !names.has(m[1])) continue;
+      const m = TEMP_NAME.exec(entry);
+      if (!m || !names.has(m[1]) || Number(m[2]) !== pid) continue;
       try {
         await unlink(join(dir, entry));
         removed.push(join(dir, entry));
       } catch {}
     }
+  }
+  return removed;
+}
+
+/**
+ * Removes the temp files in `dir` left by atomic writes of processes that no longer run (a run
+ * killed with SIGKILL leaves its temp file; a resumed run, `skipExisting`, clears them). A temp
+ * file of a live process, this one or another writing the same directory, is left alone.
+ * @example
+ * await removeStaleTempFiles('out') // ['out/.a.png.4242.3f9a0c1b2d4e.tmp']
+ */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return []; // no directory, no temp files
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const m = TEMP_NAME.exec(entry);
+    if (!m || isAlive(Number(m[2]))) continue;
+    try {
+      await unlink(join(dir, entry));
+      removed.push(join(dir, entry));
+    } catch {}
   }
   return removed;
 }

@@ -5,14 +5,15 @@
  * options) arrives once, as the pool's workerData. A task never throws: it returns the output
  * size or the reason it failed, already worded for `file: reason`.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
+import { withoutAlpha } from '../../core/pixels/alpha.js';
 import { convolveToUint8 } from '../../core/pixels/pipeline.js';
 import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
 import { readPng, writePng } from '../png.js';
 import { fileReason } from '../file-reason.js';
+import { makeDirectory } from '../files.js';
 
 /** What all tasks of one batch share. */
 export interface BatchWorkerData {
@@ -59,7 +60,7 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
   }
   const dir = dirname(output);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectory(dir);
   } catch (error) {
     return { ok: false, error: `cannot create directory ${dir}: ${fileReason(error)}` };
   }
@@ -81,19 +82,6 @@ function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
   return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, map: shared.map });
 }
 
-/** RGB of an RGBA image (alpha dropped, as cv2.imread does); other layouts pass through. */
-function withoutAlpha(image: Image<Uint8Array>): Image<Uint8Array> {
-  if (image.channels !== 4) return image;
-  const n = image.width * image.height;
-  const src = image.data;
-  const rgb = new Uint8Array(n * 3);
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    rgb[3 * i] = src[j];
-    rgb[3 * i + 1] = src[j + 1];
-    rgb[3 * i + 2] = src[j + 2];
-  }
-  return { width: image.width, height: image.height, channels: 3, data: rgb };
-}
 
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
