@@ -1,7 +1,7 @@
 // What an adversarial tester found (issue 10), each case a test that failed before its fix:
 // inputs that hang or read without bound, outputs that could replace inputs, flag values that
 // crashed the CLI, and convolve2dAsync results that depended on the thread count.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -301,6 +301,28 @@ words('control characters in file names are escaped on the terminal', async () =
     assert.is(run.status, 1);
     assert.not.match(run.stderr, /\x1b|\x07/);
     assert.match(run.stderr, /evil\\x1b\]0;pwned\\x07\\x1b\[2J\.png: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+words('a second SIGINT ends a run at once (exit 130)', async () => {
+  const dir = tempDir();
+  try {
+    mkdirSync(join(dir, 'in'));
+    const image = encodePng(randomGray(17, 1500, 1000));
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, 'in', `p${i}.png`), image);
+    const child = spawn(process.execPath, [MAIN, 'in', '--out-dir', 'out', '--jobs', '1', '-k', 'gaussian:3'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    child.kill('SIGINT');
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const { code, signal } = await exited;
+    clearTimeout(timer);
+    assert.is(signal, null, 'the CLI did not exit by itself');
+    assert.is(code, 130);
+    // A forced exit may leave an image's temp file; a resumed run (--skip-existing) clears it.
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
