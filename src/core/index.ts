@@ -17,5 +17,5 @@ export type { PipelineOptions } from './pixels/pipeline.js';
 export { kernels } from './convolve/kernels.js';
 export type { FixedKernelName } from './convolve/kernels.js';
 export { init } from './wasm/instance.js';
-export { BORDERS, MAPS, METHODS, MODES } from './vocabulary.js';
-export type { Method } from './vocabulary.js';
+export { BORDERS, MAPS, METHODS, MODES, PNG_FILTERS } from './vocabulary.js';
+export type { Method, PngFilter } from './vocabulary.js';

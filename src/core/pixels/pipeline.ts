@@ -60,7 +60,8 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   if (weights !== undefined) checkWeights(weights); // checked even when unused, so typos surface
   const bytes = img.data instanceof Uint8Array || img.data instanceof Uint8ClampedArray;
   const standardWeights = weights === undefined || weights === 'bt601';
-  const fuse = bytes && mapping !== 'normalize' && (!gray || (standardWeights && img.channels >= 3));
+  // 1- and 2-channel images are their own gray channel whatever the weights (toGrayscale copies it).
+  const fuse = bytes && mapping !== 'normalize' && (!gray || standardWeights || img.channels < 3);
   if (!gray && alphaMode === 'keep' && (img.channels === 2 || img.channels === 4)) {
     // The colour channels alone (so "normalize" sees no alpha), then the alpha carried in.
     const { kernel: k, plan } = prepare(img, kernel, convolveOptions);
@@ -75,8 +76,8 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   const channels = gray ? 1 : img.channels;
   const factors = factorsFor(k, plan);
   const data = new Uint8Array(plan.outH * plan.outW * channels);
-  // 1- and 2-channel images are their own gray channel: convolve channel 0 only.
-  const source = gray && img.channels < 3 ? toGrayscale(img) : img;
+  // A 2-channel image's gray channel is channel 0: copied out once, then convolved alone.
+  const source = gray && img.channels === 2 ? toGrayscale(img) : img;
   convolveWasm(source, k, plan, { data, channels, gray: gray && img.channels >= 3, absolute: mapping === 'abs' }, factors);
   return { width: plan.outW, height: plan.outH, channels: channels as Image['channels'], data };
 }

@@ -5,6 +5,7 @@ import type { Image, Uint8Options } from '../types.js';
 import { saturate } from './rounding.js';
 import { checkImage, oneOf, optionsObject } from '../validate.js';
 import { MAPS } from '../vocabulary.js';
+import { mapFloatToBytes } from '../wasm/pixels.js';
 
 
 /**
@@ -23,7 +24,10 @@ export function toUint8(image: Image, options?: Uint8Options): Image<Uint8Array>
   const src = img.data;
   const n = src.length;
   const dst = new Uint8Array(n);
-  if (map === 'clamp') {
+  if (src instanceof Float32Array) {
+    // Every convolution result: mapped in WebAssembly, a chunk at a time.
+    mapFloatToBytes(src, dst, map);
+  } else if (map === 'clamp') {
     for (let i = 0; i < n; i++) dst[i] = saturate(src[i], 255);
   } else if (map === 'abs') {
     for (let i = 0; i < n; i++) dst[i] = saturate(Math.abs(src[i]), 255);

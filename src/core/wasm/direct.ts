@@ -54,7 +54,7 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   if (sparse) band = 1;
 
   const layout = new Layout(wasm.heapBase());
-  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray);
+  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray, rows.sourceRow0);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const dstPtr = layout.take(band * outW * C * 4);
   // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
@@ -91,6 +91,6 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
           count, outW, dstPtr, C, c, scratchPtr);
       }
     }
-    writeBand(wasm, target, dstPtr, count * outW * C, i0 * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - (rows.outputRow0 ?? 0)) * outW * C);
   }
 }

@@ -1,17 +1,16 @@
 /**
  * Worker-thread side of `convolveFiles` (see index.ts): one piscina task is one image, and the
- * whole pipeline runs here (read → grayscale or RGB → convolve → 8 bits → atomic write), so the
+ * whole pipeline runs here, `convolveFile` (read by rows → grayscale or RGB → convolve → 8 bits →
+ * filter → deflate → atomic write; small images whole), so the
  * main thread only schedules and images never cross threads. What every task shares (kernel,
  * options) arrives once, as the pool's workerData. A task never throws: it returns the output
  * size or the reason it failed, already worded for `file: reason`.
  */
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import { withoutAlpha } from '../../core/pixels/alpha.js';
-import { convolveToUint8 } from '../../core/pixels/pipeline.js';
-import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
+import type { ConvolveOptions, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
-import { readPng, writePng } from '../png.js';
+import { convolveFile, type FileOptions } from '../file.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
 
@@ -36,28 +35,23 @@ export type BatchTaskResult =
   | { ok: false; error: string };
 
 const shared = workerData as BatchWorkerData;
-const convolveOptions: ConvolveOptions & { limitInputPixels?: number | boolean } = {
+const fileOptions: FileOptions = {
   ...shared.options,
   limitInputPixels: shared.options.limitInputPixels ?? shared.limitInputPixels,
+  grayscale: !shared.color,
+  // --color convolves RGB, alpha dropped (as cv2.imread does).
+  dropAlpha: true,
+  map: shared.map,
 };
-const decodeOptions = { limitInputPixels: shared.limitInputPixels };
 
 /**
- * Converts one file; the pool calls it with each task.
+ * Converts one file through `convolveFile` (streamed by rows when large); the pool calls it with
+ * each task.
  * @example
- * convertFile({ input: 'in/a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
+ * await convertFile({ input: 'in/a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
  */
-export default function convertFile(task: BatchTask): BatchTaskResult {
+export default async function convertFile(task: BatchTask): Promise<BatchTaskResult> {
   const { input, output } = task;
-  let result: Image<Uint8Array>;
-  let pixels: number;
-  try {
-    const decoded = readPng(input, decodeOptions);
-    pixels = decoded.width * decoded.height;
-    result = filter(decoded);
-  } catch (error) {
-    return { ok: false, error: readReason(error, input) };
-  }
   const dir = dirname(output);
   try {
     makeDirectory(dir);
@@ -65,24 +59,16 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
     return { ok: false, error: `cannot create directory ${dir}: ${fileReason(error)}` };
   }
   try {
-    writePng(output, result);
+    const result = await convolveFile(input, output, shared.kernel, fileOptions);
+    return { ok: true, width: result.width, height: result.height, pixels: result.input.width * result.input.height };
   } catch (error) {
-    return { ok: false, error: `cannot write ${output}: ${fileReason(error)}` };
+    // convolveFile names the file at fault: the output when writing failed, else the input.
+    if (error instanceof Error && error.message.startsWith(`${output}: `)) {
+      return { ok: false, error: `cannot write ${output}: ${fileReason(error)}` };
+    }
+    return { ok: false, error: readReason(error, input) };
   }
-  return { ok: true, width: result.width, height: result.height, pixels };
 }
-
-/**
- * One file's pixels through the library's one 8-bit pipeline, `convolveToUint8`: gray (fused with
- * the convolution and the byte map in WebAssembly) or RGB without alpha, per channel. The decoded
- * image is dropped on return.
- */
-function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
-  const source = shared.color ? withoutAlpha(decoded) : decoded;
-  return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, map: shared.map });
-}
-
-
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
 function readReason(error: unknown, input: string): string {
