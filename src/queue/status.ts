@@ -56,7 +56,7 @@ const CHECK_BELOW = 1000;
 
 /**
  * The status of `batch` (an id from `enqueueFiles`). Arguments are checked first (TypeError or
- * RangeError naming them); a batch the queue does not know rejects with `no batch … in queue …`.
+ * RangeError naming them); a batch the queue does not know rejects with a RangeError too.
  * @example
  * const status = await batchStatus('b5d0e…', { redis: 'redis://10.0.0.5:6379', wait: true });
  * // status.report.totals: { inputs: 1200, written: 1199, skipped: 0, failed: 1, … }
@@ -78,7 +78,7 @@ export async function batchStatus(batch: string, options: StatusOptions): Promis
   const { Queue } = await import('bullmq');
   const bull = new Queue(queue, { connection: bullConnection(url) });
   try {
-    if (!(await redis.exists(keys.batch(batch)))) throw new Error(`no batch ${batch} in queue ${queue}`);
+    if (!(await redis.exists(keys.batch(batch)))) throw rangeError('batch', `a batch the queue ${queue} knows`, batch);
     const entries = await readEntries(redis, keys, batch);
     for (;;) {
       const status = await look(redis, keys, bull, batch, entries);
