@@ -80,8 +80,13 @@ export async function batchStatus(batch: string, options: StatusOptions): Promis
   try {
     if (!(await redis.exists(keys.batch(batch)))) throw rangeError('batch', `a batch the queue ${queue} knows`, batch);
     const entries = await readEntries(redis, keys, batch);
+    let lastDone = -1;
+    const fromQueue = new Map<string, JobRecord>(); // final states found in BullMQ, kept across looks
     for (;;) {
-      const status = await look(redis, keys, bull, batch, entries);
+      // BullMQ is asked about unfinished jobs only when nothing moved since the last look: while
+      // workers report, their records say it all, and Redis is spared a script call per job.
+      const status = await look(redis, keys, bull, batch, entries, fromQueue, (done) => !o.wait || done === lastDone);
+      lastDone = status.written + status.skipped + status.failed;
       o.onProgress?.(status);
       if (!o.wait || status.finished || o.signal?.aborted) return status;
       await sleep(interval, o.signal);
@@ -110,9 +115,12 @@ interface BullView {
 /**
  * One look at the batch. Workers write a final record for every job they end, but a job can also
  * end where no worker sees it (removed from the queue by hand, failed in a way BullMQ decided):
- * near the end of a batch, unfinished jobs are looked up in BullMQ too, so `wait` cannot hang.
+ * when few jobs are left and nothing moved since the last look (`stuck`, given the count of final
+ * entries), those are looked up in BullMQ too, so `wait` cannot hang.
  */
-async function look(redis: Redis, keys: QueueKeys, bull: BullView, batch: string, entries: Entry[]): Promise<QueueBatchStatus> {
+async function look(
+  redis: Redis, keys: QueueKeys, bull: BullView, batch: string, entries: Entry[], fromQueue: Map<string, JobRecord>, stuck: (done: number) => boolean,
+): Promise<QueueBatchStatus> {
   const ids = entries.map((e) => ('job' in e ? e.job : undefined));
   const records: (JobRecord | undefined)[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
@@ -121,12 +129,17 @@ async function look(redis: Redis, keys: QueueKeys, bull: BullView, batch: string
     let k = 0;
     for (const id of part) records.push(id === undefined ? undefined : found[k++]);
   }
+  ids.forEach((id, i) => {
+    if (id !== undefined && !isFinal(records[i]) && fromQueue.has(id)) records[i] = fromQueue.get(id);
+  });
   const open = ids.map((id, i) => (id !== undefined && !isFinal(records[i]) ? i : -1)).filter((i) => i >= 0);
-  if (open.length > 0 && open.length <= CHECK_BELOW) {
+  if (open.length > 0 && open.length <= CHECK_BELOW && stuck(entries.length - open.length)) {
     await Promise.all(open.map(async (i) => {
-      const state = await bull.getJobState(ids[i]!);
+      const id = ids[i]!;
+      const state = await bull.getJobState(id);
       if (state === 'unknown') records[i] = { status: 'failed', error: 'the job is no longer in the queue (removed?); enqueue the batch again' };
-      else if (state === 'failed') records[i] = { status: 'failed', error: (await bull.getJob(ids[i]!))?.failedReason ?? 'failed' };
+      else if (state === 'failed') records[i] = { status: 'failed', error: (await bull.getJob(id))?.failedReason ?? 'failed' };
+      if (isFinal(records[i])) fromQueue.set(id, records[i]!);
     }));
   }
 
