@@ -226,6 +226,29 @@ jobsTest('a transient failure (the output cannot be written) is retried with bac
   }
 });
 
+jobsTest('a job removed from the queue by hand is reported failed, so status --wait ends', async () => {
+  const queue = 'removed';
+  const { batch } = await enqueueFiles([join(dir, 'in', 'p007.png'), join(dir, 'in', 'p008.png')], kernels.edge, {}, {
+    redis: redis.url, queue, root: dir, outDir: join(dir, 'out-r'),
+  });
+  const bull = new Queue(queue, { connection: { url: redis.url } });
+  let worker;
+  try {
+    const waiting = await bull.getWaiting();
+    assert.is(waiting.length, 2);
+    await waiting[0].remove(); // before any worker runs
+    worker = await startWorker({ redis: redis.url, queue, root: dir, jobs: 1 });
+    const status = await batchStatus(batch, { redis: redis.url, queue, wait: true, interval: 100 });
+    assert.equal({ finished: status.finished, written: status.written, failed: status.failed }, { finished: true, written: 1, failed: 1 });
+    const failed = status.report.results.find((r) => r.status === 'failed');
+    assert.is(failed.input, join(dir, 'in', waiting[0].data.input.split('/').pop()));
+    assert.match(failed.error, /no longer in the queue/);
+  } finally {
+    await worker?.close();
+    await bull.close();
+  }
+});
+
 jobsTest('a batch the queue does not know is a RangeError naming batch', async () => {
   await rejects(batchStatus(`b${'1'.repeat(24)}`, { redis: redis.url, queue: 'twice' }), RangeError, /\bbatch\b/);
 });

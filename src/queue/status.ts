@@ -51,8 +51,10 @@ export interface QueueBatchStatus {
 
 /** Entries read per round trip. */
 const CHUNK = 1000;
-/** Below this many unfinished images, their BullMQ state is checked too (see `look`). */
-const CHECK_BELOW = 1000;
+/** Unfinished jobs looked up in BullMQ per look, at most (see `look`). */
+const CHECK_MAX = 100;
+/** How long a batch must stand still before unfinished jobs are looked up in BullMQ. */
+const STILL_MS = 3000;
 
 /**
  * The status of `batch` (an id from `enqueueFiles`). Arguments are checked first (TypeError or
@@ -80,13 +82,25 @@ export async function batchStatus(batch: string, options: StatusOptions): Promis
   try {
     if (!(await redis.exists(keys.batch(batch)))) throw rangeError('batch', `a batch the queue ${queue} knows`, batch);
     const entries = await readEntries(redis, keys, batch);
+    // BullMQ is asked about unfinished jobs only when the batch has not moved for STILL_MS, and
+    // about CHECK_MAX of them per look, in turn: while workers report, their records say it all,
+    // and Redis is spared a script call per job and look.
     let lastDone = -1;
+    let moved = Date.now();
+    let turn = 0;
     const fromQueue = new Map<string, JobRecord>(); // final states found in BullMQ, kept across looks
+    const pick = (open: number[], done: number): number[] => {
+      if (done !== lastDone) {
+        lastDone = done;
+        moved = Date.now();
+      }
+      if (o.wait && Date.now() - moved < STILL_MS) return [];
+      if (open.length <= CHECK_MAX) return open;
+      const start = (turn++ * CHECK_MAX) % open.length;
+      return [...open.slice(start), ...open.slice(0, start)].slice(0, CHECK_MAX);
+    };
     for (;;) {
-      // BullMQ is asked about unfinished jobs only when nothing moved since the last look: while
-      // workers report, their records say it all, and Redis is spared a script call per job.
-      const status = await look(redis, keys, bull, batch, entries, fromQueue, (done) => !o.wait || done === lastDone);
-      lastDone = status.written + status.skipped + status.failed;
+      const status = await look(redis, keys, bull, batch, entries, fromQueue, pick);
       o.onProgress?.(status);
       if (!o.wait || status.finished || o.signal?.aborted) return status;
       await sleep(interval, o.signal);
@@ -115,11 +129,12 @@ interface BullView {
 /**
  * One look at the batch. Workers write a final record for every job they end, but a job can also
  * end where no worker sees it (removed from the queue by hand, failed in a way BullMQ decided):
- * when few jobs are left and nothing moved since the last look (`stuck`, given the count of final
- * entries), those are looked up in BullMQ too, so `wait` cannot hang.
+ * the unfinished jobs that `pick` chooses (given them and the count of final entries) are looked
+ * up in BullMQ too, so `wait` cannot hang.
  */
 async function look(
-  redis: Redis, keys: QueueKeys, bull: BullView, batch: string, entries: Entry[], fromQueue: Map<string, JobRecord>, stuck: (done: number) => boolean,
+  redis: Redis, keys: QueueKeys, bull: BullView, batch: string, entries: Entry[], fromQueue: Map<string, JobRecord>,
+  pick: (open: number[], done: number) => number[],
 ): Promise<QueueBatchStatus> {
   const ids = entries.map((e) => ('job' in e ? e.job : undefined));
   const records: (JobRecord | undefined)[] = [];
@@ -133,8 +148,8 @@ async function look(
     if (id !== undefined && !isFinal(records[i]) && fromQueue.has(id)) records[i] = fromQueue.get(id);
   });
   const open = ids.map((id, i) => (id !== undefined && !isFinal(records[i]) ? i : -1)).filter((i) => i >= 0);
-  if (open.length > 0 && open.length <= CHECK_BELOW && stuck(entries.length - open.length)) {
-    await Promise.all(open.map(async (i) => {
+  if (open.length > 0) {
+    await Promise.all(pick(open, entries.length - open.length).map(async (i) => {
       const id = ids[i]!;
       const state = await bull.getJobState(id);
       if (state === 'unknown') records[i] = { status: 'failed', error: 'the job is no longer in the queue (removed?); enqueue the batch again' };
