@@ -268,7 +268,8 @@ function parsePixelLimit(text: string): number | false {
   return n === 0 ? false : n;
 }
 
-function positiveInteger(flag: string, text: string): number {
+/** A positive integer flag value; else a UsageError naming the flag. */
+export function positiveInteger(flag: string, text: string): number {
   const n = Number(text);
   if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`${flag} must be a positive integer, not '${text}'`);

@@ -1,8 +1,9 @@
 /**
  * The words of the CLI: `--help` text, the version, and the usage error that exits with status 2.
  */
-import { readFileSync } from 'node:fs';
 import { LINE_INTERVAL } from './progress.js';
+
+export { version } from '../node/version.js';
 
 /** The one-line hint printed under every usage error. */
 export const HINT = "Try 'conv2d --help'.";
@@ -15,16 +16,6 @@ export const HINT = "Try 'conv2d --help'.";
  */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-/**
- * The package version, read from the package.json two levels above this file (`dist/cli/`).
- * @example
- * version() // '0.1.0'
- */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /**

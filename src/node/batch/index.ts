@@ -53,24 +53,12 @@ export async function convolveFiles(
     'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
-  const workerData = checkConvolution(kernel, options, b.limitInputPixels);
-  const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
-  const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
+  const convolution = checkConvolution(kernel, options, b.limitInputPixels);
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
-  workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
-  workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
-  const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
-  workerData.limitInputPixels = b.limitInputPixels;
+  const { naming, skipExisting, workerData } = checkFileOptions(b, list, convolution);
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);
-  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : realPath(outDir), suffix };
-  if (Array.isArray(list)) checkOutDirHoldsNoInput(list, naming);
-
-  // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
-  if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
-    throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
-  }
 
   const run = new Run(naming, skipExisting, b.onProgress);
   if (Array.isArray(list)) {
@@ -79,16 +67,7 @@ export async function convolveFiles(
   }
   if (signal?.aborted) return run.report(true);
 
-  // Loaded on first use, so that importing the library does not pay for the pool.
-  const { Piscina: Pool } = await import('piscina');
-  const pool: Piscina<BatchTask, BatchTaskResult> = new Pool<BatchTask, BatchTaskResult>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: 0,
-    maxThreads: jobs,
-    // Threads stay for the whole run; they go when the pool is destroyed at the end.
-    idleTimeout: 60_000,
-    workerData,
-  });
+  const pool = await createBatchPool(jobs, workerData);
   const inFlight = new Map<Promise<void>, string>(); // task → its output
   let interrupted = false;
   let halt = () => {};
@@ -141,8 +120,34 @@ export async function convolveFiles(
   return run.report(interrupted);
 }
 
-/** Checks the kernel and convolution options once, before any file is touched. */
-function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, batchLimit: unknown): BatchWorkerData {
+/**
+ * A pool of `jobs` worker threads that each run worker.ts on one image per task, for the
+ * convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms unused (a
+ * local run keeps them for the whole run and destroys the pool at the end; a queue worker, in
+ * ../../queue, keeps its pool between images).
+ * @example
+ * const pool = await createBatchPool(2, checkFileOptions({ outDir: 'out' }, [], checkConvolution(kernels.edge, {}, undefined)).workerData);
+ * await pool.run({ input: 'a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
+ */
+export async function createBatchPool(jobs: number, workerData: BatchWorkerData, idleTimeout = 60_000): Promise<Piscina<BatchTask, BatchTaskResult>> {
+  // Loaded on first use, so that importing the library does not pay for the pool.
+  const { Piscina: Pool } = await import('piscina');
+  return new Pool<BatchTask, BatchTaskResult>({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: 0,
+    maxThreads: jobs,
+    idleTimeout,
+    workerData,
+  });
+}
+
+/**
+ * Checks the kernel and convolution options once, before any file is touched (also what a queue
+ * worker does with the spec each job carries), with the limit the images will get.
+ * @example
+ * checkConvolution(kernels.edge, { padding: 'same' }, undefined) // { kernel: { width: 3, height: 3, data }, options: { padding: 'same' }, color: false, map: 'clamp' }
+ */
+export function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, batchLimit: unknown): BatchWorkerData {
   const k = checkKernel(kernel);
   if (isPlainObject(options) && options.out !== undefined) {
     throw typeError('options.out', 'nothing (each image gets its own output in a batch)', options.out);
@@ -155,6 +160,44 @@ function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, 
     throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
   }
   return { kernel: k, options: { ...options }, color: false, map: 'clamp' };
+}
+
+/** The checked options that name the outputs and shape the pixels: what a local run and a queued one share. */
+export interface FileSettings {
+  naming: Naming;
+  skipExisting: boolean;
+  /** The convolution with `color`, `map` and `limitInputPixels` filled in: what worker.ts takes. */
+  workerData: BatchWorkerData;
+}
+
+/**
+ * Checks `batch.outDir`, `suffix`, `color`, `map`, `skipExisting` and `limitInputPixels` (the
+ * caller has checked that `batch` is an object with known keys), and refuses a batch whose
+ * outputs would overwrite their inputs or whose output directory holds an input directory.
+ * @example
+ * checkFileOptions({ outDir: 'edges', map: 'abs' }, ['photos/'], checkConvolution(kernels.edge, {}, undefined))
+ * // { naming: { outDir: 'edges', outDirPath: '/…/edges', suffix: '' }, skipExisting: false, workerData: { … map: 'abs' } }
+ */
+export function checkFileOptions(
+  b: Pick<BatchOptions, 'outDir' | 'suffix' | 'color' | 'map' | 'skipExisting' | 'limitInputPixels'>,
+  list: readonly (string | BatchItem)[] | AsyncIterable<string | BatchItem>,
+  convolution: BatchWorkerData,
+): FileSettings {
+  const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
+  const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
+  const workerData = { ...convolution };
+  workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
+  workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
+  const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
+  if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
+  workerData.limitInputPixels = b.limitInputPixels;
+  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : realPath(outDir), suffix };
+  if (Array.isArray(list)) checkOutDirHoldsNoInput(list, naming);
+  // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
+  if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
+    throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
+  }
+  return { naming, skipExisting, workerData };
 }
 
 function suffixOf(value: unknown): string {
