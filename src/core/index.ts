@@ -19,3 +19,5 @@ export type { FixedKernelName } from './convolve/kernels.js';
 export { init } from './wasm/instance.js';
 export { BORDERS, MAPS, METHODS, MODES } from './vocabulary.js';
 export type { Method } from './vocabulary.js';
+export { canny } from './edges/canny.js';
+export type { CannyOptions } from './edges/canny.js';

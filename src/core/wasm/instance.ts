@@ -36,6 +36,8 @@ export interface ModuleExports {
   grayPlaneU8(src: Ptr, srcW: number, channels: number, rowMap: Ptr, padH: number, colMap: Ptr, padW: number,
     cval: number, plane: Ptr): void;
   mapToU8(p: Ptr, count: number, absolute: boolean): void;
+  cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
+    high: number, work: Ptr, map: Ptr, stack: Ptr): void;
 }
 
 /**
