@@ -21,3 +21,7 @@ export { BORDERS, MAPS, METHODS, MODES } from './vocabulary.js';
 export type { Method } from './vocabulary.js';
 export { canny } from './edges/canny.js';
 export type { CannyOptions } from './edges/canny.js';
+export { gradient } from './edges/gradient.js';
+export type { Gradient, GradientOptions } from './edges/gradient.js';
+export { convolveBank } from './convolve/bank.js';
+export type { BankOptions } from './convolve/bank.js';

@@ -59,6 +59,11 @@ export function derivFactors(dx: unknown, dy: unknown, ksize: unknown = 3): Deri
   return { x: sobel1d(ox, sizeX), y: sobel1d(oy, sizeY) };
 }
 
+/** The 2-D correlation matrix y·xᵀ of a derivative kernel's factors (no -0 entries). */
+export function outerProduct({ x, y }: DerivFactors): number[][] {
+  return y.map((a) => x.map((b) => a * b + 0));
+}
+
 /**
  * The Sobel (or Scharr) kernel of derivative orders `dx`, `dy` as a correlation matrix, equal to
  * `np.outer(ky, kx)` of `cv2.getDerivKernels(dx, dy, ksize)`; `ksize` 1 gives 1×3 or 3×1.
@@ -68,6 +73,5 @@ export function derivFactors(dx: unknown, dy: unknown, ksize: unknown = 3): Deri
  * sobel(0, 1, 'scharr') // [[-3, -10, -3], [0, 0, 0], [3, 10, 3]]
  */
 export function sobel(dx: number, dy: number, ksize: number | 'scharr' = 3): number[][] {
-  const { x, y } = derivFactors(dx, dy, ksize);
-  return y.map((a) => x.map((b) => a * b + 0));
+  return outerProduct(derivFactors(dx, dy, ksize));
 }

@@ -38,6 +38,7 @@ export interface ModuleExports {
   mapToU8(p: Ptr, count: number, absolute: boolean): void;
   cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
     high: number, work: Ptr, map: Ptr, stack: Ptr): void;
+  gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
 }
 
 /**
