@@ -46,6 +46,7 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
       map: options.map,
       skipExisting: options.skipExisting,
       limitInputPixels: options.limitInputPixels,
+      edges: options.edges,
       signal,
       onProgress(progress) {
         const r = progress.result;

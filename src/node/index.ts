@@ -8,4 +8,4 @@
 export * from '../core/index.js';
 export { decodePng, encodePng, readPng, writePng } from './png.js';
 export { convolve2dAsync } from './async.js';
-export { convolveFiles, type BatchItem, type BatchOptions, type BatchProgress, type BatchReport, type BatchResult, type BatchStatus, type BatchTotals } from './batch/index.js';
+export { convolveFiles, type BatchEdges, type BatchItem, type BatchOptions, type BatchProgress, type BatchReport, type BatchResult, type BatchStatus, type BatchTotals } from './batch/index.js';

@@ -8,12 +8,17 @@
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { withoutAlpha } from '../../core/pixels/alpha.js';
+import { canny } from '../../core/edges/canny.js';
+import { gradient } from '../../core/edges/gradient.js';
 import { convolveToUint8 } from '../../core/pixels/pipeline.js';
+import { toGrayscale } from '../../core/pixels/grayscale.js';
+import { toUint8 } from '../../core/pixels/uint8.js';
 import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
 import { readPng, writePng } from '../png.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
+import type { BatchEdges } from './types.js';
 
 /** What all tasks of one batch share. */
 export interface BatchWorkerData {
@@ -22,6 +27,7 @@ export interface BatchWorkerData {
   color: boolean;
   map: Uint8Map;
   limitInputPixels?: number | boolean;
+  edges?: BatchEdges;
 }
 
 /** One image: where to read it and where to write the result. */
@@ -78,10 +84,18 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
  * image is dropped on return.
  */
 function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
+  if (shared.edges) return edges(decoded, shared.edges);
   const source = shared.color ? withoutAlpha(decoded) : decoded;
   return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, map: shared.map });
 }
 
+/** Canny's map, or the gradient magnitude as bytes, of the image's gray. */
+function edges(decoded: Image<Uint8Array>, job: BatchEdges): Image<Uint8Array> {
+  const gray = toGrayscale(decoded);
+  const limit = { limitInputPixels: shared.limitInputPixels };
+  if ('canny' in job) return canny(gray, { ...job.canny, ...limit });
+  return toUint8(gradient(gray, { ...job.gradient, ...limit }).magnitude, { map: shared.map });
+}
 
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
