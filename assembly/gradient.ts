@@ -32,20 +32,9 @@ function fastAtan2(y: f32, x: f32): f32 {
  * non-zero, dir = cv2.phase(gx, gy) in degrees, or times `scale` (π/180 as float32) for radians.
  */
 export function gradientMaps(gx: usize, gy: usize, count: i32, l2: bool, mag: usize, dir: usize, scale: f32): void {
-  let i = 0;
-  if (l2) {
-    for (; i + 4 <= count; i += 4) {
-      const o = <usize>i << 2;
-      const x = v128.load(gx + o), y = v128.load(gy + o);
-      v128.store(mag + o, f32x4.sqrt(f32x4.add(f32x4.mul(x, x), f32x4.mul(y, y))));
-    }
-  } else {
-    for (; i + 4 <= count; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(mag + o, f32x4.add(f32x4.abs(v128.load(gx + o)), f32x4.abs(v128.load(gy + o))));
-    }
-  }
-  for (; i < count; i++) {
+  // Scalar: the maps cost little next to the convolutions and the copies out, and the module stays
+  // small (it ships inside the browser bundle).
+  for (let i = 0; i < count; i++) {
     const o = <usize>i << 2;
     const x = load<f32>(gx + o), y = load<f32>(gy + o);
     store<f32>(mag + o, l2 ? sqrt<f32>(x * x + y * y) : abs<f32>(x) + abs<f32>(y));

@@ -5,10 +5,10 @@
  * computed in WebAssembly on each band (../wasm/gradient.ts).
  */
 import { planBank, runBank } from '../convolve/bank.js';
-import { rangeError, typeError } from '../errors.js';
+import { rangeError } from '../errors.js';
 import { BORDERS } from '../vocabulary.js';
 import type { BorderMode, Image } from '../types.js';
-import { oneOf, optionsObject } from '../validate.js';
+import { oneOf, oneOfNumbers, optionsObject } from '../validate.js';
 import { pathSafe } from '../wasm/paths.js';
 import { gradientHook } from '../wasm/gradient.js';
 import { derivFactors, outerProduct } from './deriv-kernels.js';
@@ -56,17 +56,8 @@ const OPTIONS = ['operator', 'ksize', 'norm', 'direction', 'border', 'cval', 'li
 export function gradient(image: Image, options?: GradientOptions): Gradient {
   const o = optionsObject(options, 'options', OPTIONS);
   const operator = o.operator === undefined ? 'sobel' : oneOf(o.operator, 'options.operator', ['sobel', 'scharr']);
-  let ksize: number | 'scharr' = 'scharr';
-  if (operator === 'sobel') {
-    ksize = 3;
-    if (o.ksize !== undefined) {
-      if (typeof o.ksize !== 'number') throw typeError('options.ksize', '1, 3, 5 or 7', o.ksize);
-      if (o.ksize !== 1 && o.ksize !== 3 && o.ksize !== 5 && o.ksize !== 7) throw rangeError('options.ksize', '1, 3, 5 or 7', o.ksize);
-      ksize = o.ksize;
-    }
-  } else if (o.ksize !== undefined) {
-    throw rangeError('options.ksize', 'no ksize with operator "scharr" (it is 3×3)', o.ksize);
-  }
+  if (operator === 'scharr' && o.ksize !== undefined) throw rangeError('options.ksize', 'no ksize with operator "scharr" (it is 3×3)', o.ksize);
+  const ksize = operator === 'scharr' ? 'scharr' : o.ksize === undefined ? 3 : oneOfNumbers(o.ksize, 'options.ksize', [1, 3, 5, 7]);
   const norm = o.norm === undefined ? 'L2' : oneOf(o.norm, 'options.norm', ['L1', 'L2']);
   if (o.direction !== undefined && o.direction !== false) oneOf(o.direction, 'options.direction', ['radians', 'degrees']);
   const direction = o.direction === undefined || o.direction === false ? undefined : o.direction as 'radians' | 'degrees';

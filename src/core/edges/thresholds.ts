@@ -2,7 +2,7 @@
  * Canny's parameters, checked, and the integer thresholds OpenCV compares magnitudes with.
  */
 import { rangeError, typeError } from '../errors.js';
-import { finiteNumber } from '../validate.js';
+import { finiteNumber, oneOfNumbers } from '../validate.js';
 
 /** Checked Canny parameters (thresholds as given). */
 export interface CannyParams {
@@ -26,12 +26,7 @@ function threshold(value: unknown, name: string): number {
 export function checkCannyParams(o: Record<string, unknown>): CannyParams {
   const low = threshold(o.low, 'options.low');
   const high = threshold(o.high, 'options.high');
-  let ksize: 3 | 5 | 7 = 3;
-  if (o.ksize !== undefined) {
-    if (typeof o.ksize !== 'number') throw typeError('options.ksize', '3, 5 or 7', o.ksize);
-    if (o.ksize !== 3 && o.ksize !== 5 && o.ksize !== 7) throw rangeError('options.ksize', '3, 5 or 7', o.ksize);
-    ksize = o.ksize;
-  }
+  const ksize = o.ksize === undefined ? 3 : oneOfNumbers(o.ksize, 'options.ksize', [3, 5, 7] as const);
   if (o.L2gradient !== undefined && typeof o.L2gradient !== 'boolean') {
     throw typeError('options.L2gradient', 'a boolean', o.L2gradient);
   }

@@ -27,7 +27,7 @@ export interface BankEntry {
 /**
  * Work done on each band after every entry has written its rows, while they are still in linear
  * memory: `count` output rows from row `first`, one band pointer per entry (entries of one hook
- * share a plan). `scratch` has `bytesPerValue` bytes per output value of a band. `gradient`
+ * share output size, stride 1 and dilation 1, and none is on the FFT path). `scratch` has `bytesPerValue` bytes per output value of a band. `gradient`
  * computes its magnitude and direction here.
  */
 export interface BankHook {
@@ -68,10 +68,10 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
   // Kernels of different heights start at different padded rows: a band must reach the last.
   const maxRowOffset = Math.max(...fused.map((e) => top - e.plan.top));
   const maxRows = Math.min(padH, (outRows - 1) * sy + maxSpan + maxRowOffset + 1);
-  if (maxRows * padW * 4 > DENSE_LIMIT || (hook && fused.length !== entries.length)) {
-    // A widely strided or dilated bank (sparse bands), or a hook over a split bank: kernel by kernel.
+  // A widely strided or dilated bank would stage mostly rows no tap reads: kernel by kernel then.
+  // (A hook's bank, gradient's, has stride and dilation 1: its bands are always dense.)
+  if (!hook && maxRows * padW * 4 > DENSE_LIMIT) {
     for (const e of fused) convolveDirect(image, e.kernel, e.plan, e.target, e.path === 'separable' ? e.factors : undefined);
-    if (hook) runHookWhole(k, entries, hook);
     return;
   }
 
@@ -125,7 +125,6 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
       const fewest = Math.min(...open.map((s) => s.done));
       for (const s of open) s.done = fewest;
     }
-    if (open.every((s) => s.done === 0)) throw new Error('conv2d-wasm: a bank band made no progress (internal error)');
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
       for (const s of open) if (s.done > 0) runSlot(k, s, source.planePtr + ((s.next * sy + s.rowOffset - first) * padW + s.colOffset) * 4, padW, C, c, tmpPtr, scratchPtr);
@@ -150,22 +149,5 @@ function runSlot(k: ModuleExports, s: Slot, plane: Ptr, padW: number, C: number,
     k.convolvePlane(tmp, width, s.rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, s.done, plan.outW, s.dstPtr, C, c, scratch);
   } else {
     k.convolvePlane(plane, padW, s.kernelPtr, kernel.height, kernel.width, plan.dy, plan.dx, plan.sy, plan.sx, s.done, plan.outW, s.dstPtr, C, c, scratch);
-  }
-}
-
-/** The hook over whole outputs, when the bank could not run banded: copies them in and out in bands. */
-function runHookWhole(k: ModuleExports, entries: BankEntry[], hook: BankHook): void {
-  const { outH, outW } = entries[0].plan;
-  const C = entries[0].target.channels;
-  const rows = Math.max(1, Math.floor(BAND_BYTES / (outW * C * 4)));
-  const layout = new Layout(k.heapBase());
-  const bands = entries.map(() => layout.take(rows * outW * C * 4));
-  const scratch = layout.take(rows * outW * C * hook.bytesPerValue);
-  reserve(k, layout.end, 'The gradient maps');
-  for (let first = 0; first < outH; first += rows) {
-    const count = Math.min(rows, outH - first);
-    const n = count * outW * C;
-    entries.forEach((e, i) => new Float32Array(k.memory.buffer, bands[i], n).set((e.target.data as Float32Array).subarray(first * outW * C, first * outW * C + n)));
-    hook.run(k, first, count, bands, scratch);
   }
 }

@@ -21,10 +21,12 @@ export function cannyEdges(data: Uint8Array | Uint8ClampedArray, width: number, 
   const { low, high } = cannyThresholds(params);
   const pixels = width * height;
   const layout = new Layout(k.heapBase());
-  const srcPtr = layout.take(pixels);
+  // Rows are computed 4 columns at a time (assembly/edges.ts): w4 columns, and 4 bytes of slack.
+  const w4 = Math.ceil(width / 4) * 4;
+  const srcPtr = layout.take(pixels + 4);
   const tapsPtr = layout.take(taps * 2 * 4);
-  // vs, vd (w + 2r each), gx, gy (2 rows each), three magnitude rows of w + 2: see assembly/edges.ts.
-  const workPtr = layout.take((2 * (width + 2 * r) + 4 * width + 3 * (width + 2)) * 4);
+  // vs, vd (w4 + 2r each), gx, gy (2 rows each), three magnitude rows of w4 + 2.
+  const workPtr = layout.take((2 * (w4 + 2 * r) + 4 * w4 + 3 * (w4 + 2)) * 4);
   const mapPtr = layout.take((width + 2) * (height + 2));
   const stackPtr = layout.take(pixels * 4);
   reserve(k, layout.end, `Canny on a ${width}×${height} image`);
