@@ -5,7 +5,7 @@
  *   float32 gx, gy and magnitude out; opencv.js's Mats made from and read back to JS arrays);
  * - canny (50, 150, ksize 3) vs opencv.js Canny on a photo (assets/astronaut.png, gray, mirrored
  *   tiles to 1024² and 4096²), one thread each; the outputs are checked equal first.
- * Medians of 5 runs (3 at 4096²) after one warm-up. The machine is shared (2 cores, other agents):
+ * Medians of 11 runs (5 at 4096²), each contender run in turn with the other after two warm-ups. The machine is shared (2 cores, other agents):
  * the load average is printed at start and end, and only ratios from the same run mean anything.
  *
  * Usage: npm run bench:edges [-- --quick | --sizes 1024]   (--quick: 256² only: keeps the script alive)
@@ -23,15 +23,23 @@ const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 const cv = (await import('@techstark/opencv-js')).default;
 if (!cv.Mat) await new Promise((resolve) => { cv.onRuntimeInitialized = resolve; });
 
-function median(fn, runs) {
-  fn();
-  const times = [];
+/**
+ * Medians of `ours` and `theirs`, run in turn (ours, theirs, ours...) after two warm-ups each, so
+ * that load from other processes, GC and memory growth fall on both alike.
+ */
+function paired(ours, theirs, runs) {
+  for (let i = 0; i < 2; i++) { ours(); theirs(); }
+  const a = [], b = [];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
+    let t = performance.now();
+    ours();
+    a.push(performance.now() - t);
+    t = performance.now();
+    theirs();
+    b.push(performance.now() - t);
   }
-  return times.sort((a, b) => a - b)[runs >> 1];
+  const median = (x) => x.sort((p, q) => p - q)[runs >> 1];
+  return [median(a), median(b)];
 }
 
 /** The photo's gray, mirrored tile by tile to side × side, so edges stay as dense as in the photo. */
@@ -79,24 +87,22 @@ console.log(`conv2d-wasm edges bench: Node ${process.version}, ${os.cpus()[0].mo
   `load average at start ${load()}`);
 const rows = [];
 for (const side of sizes) {
-  const runs = side >= 4096 ? 3 : 5;
+  const runs = side >= 4096 ? 5 : 11;
   const next = random(side);
   const float = { width: side, height: side, channels: 1, data: Float32Array.from({ length: side * side }, next) };
   const options = { padding: 'same', border: 'reflect' };
-  const bank = median(() => convolveBank(float, [kernels.sobelX, kernels.sobelY], options), runs);
-  const two = median(() => { convolve2d(float, kernels.sobelX, options); convolve2d(float, kernels.sobelY, options); }, runs);
+  const [bank, two] = paired(() => convolveBank(float, [kernels.sobelX, kernels.sobelY], options),
+    () => { convolve2d(float, kernels.sobelX, options); convolve2d(float, kernels.sobelY, options); }, runs);
   rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32)', ours: bank, theirs: two, target: 1.6 });
 
   const img = photo(side);
   const mine = gradient(img), theirs = opencvGradient(img);
   if (!same(mine.gx.data, theirs.gx) || !same(mine.gy.data, theirs.gy)) throw new Error('gradient differs from opencv.js Sobel');
-  const g = median(() => gradient(img), runs);
-  const o = median(() => opencvGradient(img), runs);
+  const [g, o] = paired(() => gradient(img), () => opencvGradient(img), runs);
   rows.push({ side, what: 'gradient (Sobel 3, L2) vs opencv.js Sobel×2 + magnitude', ours: g, theirs: o, target: 2 });
 
   if (!same(canny(img, { low: 50, high: 150 }).data, opencvCanny(img))) throw new Error('canny differs from opencv.js Canny');
-  const c = median(() => canny(img, { low: 50, high: 150 }), runs);
-  const oc = median(() => opencvCanny(img), runs);
+  const [c, oc] = paired(() => canny(img, { low: 50, high: 150 }), () => opencvCanny(img), runs);
   rows.push({ side, what: 'canny (50, 150, ksize 3) vs opencv.js Canny, photo', ours: c, theirs: oc, target: 1.5 });
 }
 
