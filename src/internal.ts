@@ -5,6 +5,7 @@
  * export it, and anything here may change in any release.
  */
 export { referenceConvolve2d } from './core/convolve/reference.js';
+export { referenceCanny } from './core/edges/reference.js';
 export { orientedKernel, planConvolution } from './core/convolve/options.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { BORDERS, MAPS, MODES, kernels } from '../node/index.js';
 import type { ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
 import { UsageError } from './usage.js';
+import { EDGE_FLAGS, parseEdgeFlags } from './edge-flags.js';
+import type { BatchEdges } from '../node/index.js';
 import { fileReason } from '../node/file-reason.js';
 import { readFileBounded } from '../node/files.js';
 
@@ -32,6 +34,8 @@ export interface CliOptions {
   quiet: boolean;
   /** Largest width × height read (false: no limit); undefined means the library's default. */
   limitInputPixels?: number | false;
+  /** --gradient or --canny: edge detection instead of the convolution (edge-flags.ts). */
+  edges?: BatchEdges;
 }
 
 /** What the command line asks for. */
@@ -60,6 +64,7 @@ const FLAGS = {
   'limit-input-pixels': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  ...EDGE_FLAGS,
 } as const;
 
 const INTEGER = /^\d+$/;
@@ -85,7 +90,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const { kernel, name: kernelName } = parseKernel(values.kernel ?? 'edge');
+  const edgeJob = parseEdgeFlags(values);
+  const { kernel, name: kernelName } = edgeJob ? { ...parseKernel('identity'), name: edgeJob.name } : parseKernel(values.kernel ?? 'edge');
   const padding = values.padding === undefined ? 'same' : parsePadding(values.padding);
   const stride = values.stride === undefined ? 1 : positiveInteger('--stride', values.stride);
   const jobs = values.jobs === undefined ? cores : positiveInteger('--jobs', values.jobs);
@@ -130,6 +136,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       json: values.json ?? false,
       quiet: values.quiet ?? false,
       limitInputPixels,
+      // --border shapes the gradient as it does a convolution (Canny's border is OpenCV's own).
+      edges: edgeJob && 'gradient' in edgeJob.edges ? { gradient: { ...edgeJob.edges.gradient, border } } : edgeJob?.edges,
     },
   };
 }

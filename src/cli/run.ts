@@ -39,6 +39,7 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
     report = await convolveFiles(inputs, options.kernel, options.convolve, {
       ...files,
       jobs: options.jobs,
+      edges: options.edges,
       signal,
       onProgress(progress) {
         const r = progress.result;

@@ -68,6 +68,16 @@ Options:
       --color         convolve R, G and B separately and write an RGB PNG
                       (alpha is dropped: convolving it would make edge images
                       transparent); default: one gray channel
+      --gradient OP   instead of convolving: the gradient magnitude of the
+                      gray, OP sobel or scharr (cv2.Sobel / cv2.Scharr, border
+                      --border), written through --map; with
+        --ksize N       Sobel aperture 1, 3, 5 or 7 (default 3)
+        --norm L1|L2    |gx| + |gy| or sqrt(gx² + gy²) (default L2)
+      --canny LOW,HIGH  instead of convolving: Canny's 0/255 edge map of the
+                      gray, the very pixels of cv2.Canny; with
+        --ksize N       Sobel aperture 3, 5 or 7 (default 3)
+        --l2            the L2 gradient norm (cv2.Canny's L2gradient)
+                      Outputs are named <stem>-sobel-L2.png, <stem>-canny.png...
   -j, --jobs N        images processed at once, each on its own thread
                       (default: number of CPUs, ${cores})
       --limit-input-pixels N

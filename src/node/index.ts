@@ -10,4 +10,4 @@ export { decodePng, encodePng, readPng, writePng } from './png.js';
 export type { DecodeOptions, EncodeOptions } from './png.js';
 export { convolve2dAsync } from './async.js';
 export { convolveFile, type FileOptions, type FileResult } from './file.js';
-export { convolveFiles, type BatchItem, type BatchOptions, type BatchProgress, type BatchReport, type BatchResult, type BatchStatus, type BatchTotals } from './batch/index.js';
+export { convolveFiles, type BatchEdges, type BatchItem, type BatchOptions, type BatchProgress, type BatchReport, type BatchResult, type BatchStatus, type BatchTotals } from './batch/index.js';

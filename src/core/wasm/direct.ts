@@ -14,7 +14,7 @@ import { Layout, getModule, reserve, writeBand, type RowRange, type Target } fro
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
  * small enough to sit in a core's L2 cache.
  */
-const BAND_BYTES = 1 << 20;
+export const BAND_BYTES = 1 << 20;
 
 /** Output rows per band, so that a band's padded input is about BAND_BYTES. */
 function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number): number {
@@ -29,7 +29,7 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
  * dilation skip included. Past this size (a huge stride or dilation) bands are one output row
  * and hold only the kH rows it reads.
  */
-const DENSE_LIMIT = 32 << 20;
+export const DENSE_LIMIT = 32 << 20;
 
 /**
  * Horizontal strides up to this run as a stride-1 SIMD row, subsampled (convolvePlane does it when

@@ -41,6 +41,9 @@ export interface ModuleExports {
   grayQ15U8(src: Ptr, dst: Ptr, n: number, channels: number): void;
   grayQ15U16(src: Ptr, dst: Ptr, n: number, channels: number): void;
   grayWeighted(src: Ptr, dst: Ptr, n: number, channels: number, wide: boolean, wr: number, wg: number, wb: number): void;
+  cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
+    high: number, work: Ptr, map: Ptr, stack: Ptr): void;
+  gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
 }
 
 /**

@@ -21,11 +21,13 @@ import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../..
 import { checkInputs, checkOutDirHoldsNoInput, expand, path, realPath, type Naming } from './inputs.js';
 import { Run, removeStaleTempFiles, removeTempFiles } from './run.js';
 import { dirname } from 'node:path';
-import type { BatchItem, BatchOptions, BatchReport } from './types.js';
+import type { BatchEdges, BatchItem, BatchOptions, BatchReport } from './types.js';
+import { canny, type CannyOptions } from '../../core/edges/canny.js';
+import { gradient, type GradientOptions } from '../../core/edges/gradient.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
 
-export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
+export type { BatchEdges, BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
 export { removeTempFiles } from './run.js';
 
 /**
@@ -50,12 +52,16 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'edges',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   const convolution = checkConvolution(kernel, options, b.limitInputPixels);
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
   const { naming, skipExisting, workerData } = checkFileOptions(b, list, convolution);
+  if (b.edges !== undefined) {
+    if (workerData.color) throw rangeError('batch.color', 'false with batch.edges (edges are found on the gray)', b.color);
+    workerData.edges = checkEdges(b.edges);
+  }
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);
@@ -198,6 +204,35 @@ export function checkFileOptions(
     throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
   }
   return { naming, skipExisting, workerData };
+}
+
+/** `batch.edges`, checked by running it on a 1×1 image (every option is checked before any pixel). */
+function checkEdges(value: unknown): BatchEdges {
+  const name = 'batch.edges';
+  const o = optionsObject(value, name, ['canny', 'gradient']);
+  const keys = Object.keys(o);
+  if (keys.length !== 1) throw typeError(name, '{ canny: {...} } or { gradient: {...} }', value);
+  const pixel = { width: 1, height: 1, channels: 1 as const, data: new Uint8Array(1) };
+  if (o.canny !== undefined) {
+    renamed(`${name}.canny`, () => canny(pixel, o.canny as CannyOptions));
+    return { canny: { ...(o.canny as CannyOptions) } };
+  }
+  if (isPlainObject(o.gradient) && o.gradient.direction !== undefined) {
+    throw typeError(`${name}.gradient.direction`, 'nothing (a batch writes the magnitude)', o.gradient.direction);
+  }
+  renamed(`${name}.gradient`, () => gradient(pixel, o.gradient as GradientOptions));
+  return { gradient: { ...(o.gradient as GradientOptions) } };
+}
+
+/** Runs `check`; an error naming `options` is thrown again, of the same class, naming `name`. */
+function renamed(name: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(error.message.replace(/\boptions\b/, name));
+    if (error instanceof RangeError) throw new RangeError(error.message.replace(/\boptions\b/, name));
+    throw error;
+  }
 }
 
 function suffixOf(value: unknown): string {

@@ -8,11 +8,17 @@
  */
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
-import type { ConvolveOptions, Uint8Map } from '../../core/types.js';
+import { canny } from '../../core/edges/canny.js';
+import { gradient } from '../../core/edges/gradient.js';
+import { toGrayscale } from '../../core/pixels/grayscale.js';
+import { toUint8 } from '../../core/pixels/uint8.js';
+import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
+import { readPng, writePng } from '../png.js';
 import type { KernelMatrix } from '../../core/validate.js';
 import { convolveFile, type FileOptions } from '../file.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
+import type { BatchEdges } from './types.js';
 
 /** What all tasks of one batch share. */
 export interface BatchWorkerData {
@@ -21,6 +27,7 @@ export interface BatchWorkerData {
   color: boolean;
   map: Uint8Map;
   limitInputPixels?: number | boolean;
+  edges?: BatchEdges;
 }
 
 /** One image: where to read it and where to write the result. */
@@ -59,6 +66,10 @@ export default async function convertFile(task: BatchTask): Promise<BatchTaskRes
     return { ok: false, error: `cannot create directory ${dir}: ${fileReason(error)}` };
   }
   try {
+    if (shared.edges) {
+      const result = edges(input, output, shared.edges);
+      return { ok: true, width: result.width, height: result.height, pixels: result.width * result.height };
+    }
     const result = await convolveFile(input, output, shared.kernel, fileOptions);
     return { ok: true, width: result.width, height: result.height, pixels: result.input.width * result.input.height };
   } catch (error) {
@@ -68,6 +79,15 @@ export default async function convertFile(task: BatchTask): Promise<BatchTaskRes
     }
     return { ok: false, error: readReason(error, input) };
   }
+}
+
+/** Canny's map, or the gradient magnitude as bytes, of the image's gray (edges need the whole image). */
+function edges(input: string, output: string, job: BatchEdges): Image<Uint8Array> {
+  const gray = toGrayscale(readPng(input, { limitInputPixels: shared.limitInputPixels }));
+  const limit = { limitInputPixels: shared.limitInputPixels };
+  const result = 'canny' in job ? canny(gray, { ...job.canny, ...limit }) : toUint8(gradient(gray, { ...job.gradient, ...limit }).magnitude, { map: shared.map });
+  writePng(output, result);
+  return result;
 }
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
