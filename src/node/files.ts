@@ -7,10 +7,11 @@
  *   caller's bound or the size the file had when it was opened.
  * - `makeDirectory` creates a directory and its parents one level at a time (Node's recursive
  *   mkdir loops forever on some paths, such as under /proc).
- * - `tempPathFor` names the temp file an atomic write goes through, short enough for any name.
+ * - `tempPathFor` names the temp file an atomic write goes through, short enough for any name,
+ *   and `writeFileAtomic` is that write (every image format's).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 
 /** What kind of file `stats` describes, in words for an error message. */
@@ -118,4 +119,34 @@ export function tempPathFor(path: string, pid = process.pid): string {
 /** The stem that stands for a name too long for `tempPathFor`: a hash of it, with its extension. */
 export function shortName(name: string): string {
   return `${createHash('sha256').update(name).digest('hex').slice(0, 32)}${parse(name).ext.slice(0, 16)}`;
+}
+
+/**
+ * Writes `bytes` atomically: to a temp file beside `path` (`tempPathFor`), flushed to disk, then
+ * renamed over `path`. On failure the temp file is removed, an existing file at `path` is left as
+ * it was, and the error says `path: cannot write <what> (reason)`.
+ * @example
+ * writeFileAtomic('edges.png', encodePng(edges), 'PNG');
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array, what: string): void {
+  // Same directory, so the rename stays on one file system and is atomic; unique per call.
+  const tempPath = tempPathFor(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tempPath, 'wx');
+    writeFileSync(fd, bytes);
+    fsyncSync(fd); // the data must be on disk before the rename makes it visible
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tempPath, path);
+  } catch (cause) {
+    // Best-effort cleanup: the first failure is the one worth reporting.
+    try {
+      if (fd !== undefined) closeSync(fd);
+    } catch {}
+    try {
+      unlinkSync(tempPath);
+    } catch {}
+    throw new Error(`${path}: cannot write ${what} (${(cause as Error).message})`, { cause });
+  }
 }

@@ -8,7 +8,6 @@
  * sees a half-written PNG.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
 import { checkPng, inflatedLength } from '../core/png/check.js';
@@ -17,7 +16,7 @@ import { typeError } from '../core/errors.js';
 import { checkImage, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
 import { PNG_COLOR_TYPES, hasPngSignature } from '../core/vocabulary.js';
-import { readFileBounded, tempPathFor } from './files.js';
+import { readFileBounded, writeFileAtomic } from './files.js';
 
 /** Options of `decodePng` and `readPng`. */
 export interface DecodeOptions {
@@ -163,7 +162,7 @@ export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array
 }
 
 /** Signature (8) + IHDR's length and type (8) + its fields (13): what `pngSizeBound` reads. */
-const PNG_HEAD = 29;
+export const PNG_HEAD = 29;
 
 /**
  * The most bytes a PNG file with this head may have, after refusing it by its head: not a PNG,
@@ -171,7 +170,7 @@ const PNG_HEAD = 29;
  * filter byte a row (16-bit RGBA); deflate, chunking and metadata are allowed as much again and
  * 64 MiB, so only a file far larger than its header could explain is refused unread.
  */
-function pngSizeBound(head: Uint8Array, limit: number): number {
+export function pngSizeBound(head: Uint8Array, limit: number): number {
   if (!hasPngSignature(head)) throw new Error('Invalid PNG: bad signature (not a PNG file, or one damaged by a text-mode transfer)');
   if (head.length < PNG_HEAD) return head.length; // the decoder names what is missing
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -191,25 +190,5 @@ function pngSizeBound(head: Uint8Array, limit: number): number {
  */
 export function writePng(path: string, image: Image): void {
   checkPath(path);
-  const bytes = encodePng(image); // before touching the disk, so a bad image changes nothing
-  // Same directory, so the rename stays on one file system and is atomic; unique per call.
-  const tempPath = tempPathFor(path);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tempPath, 'wx');
-    writeFileSync(fd, bytes);
-    fsyncSync(fd); // the data must be on disk before the rename makes it visible
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tempPath, path);
-  } catch (cause) {
-    // Best-effort cleanup: the first failure is the one worth reporting.
-    try {
-      if (fd !== undefined) closeSync(fd);
-    } catch {}
-    try {
-      unlinkSync(tempPath);
-    } catch {}
-    throw new Error(`${path}: cannot write PNG (${(cause as Error).message})`, { cause });
-  }
+  writeFileAtomic(path, encodePng(image), 'PNG'); // encoded first, so a bad image changes nothing
 }

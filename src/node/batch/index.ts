@@ -1,5 +1,5 @@
 /**
- * Batch jobs, the public API: `convolveFiles` filters many PNG files on every core and reports
+ * Batch jobs, the public API: `convolveFiles` filters many PNG and JPEG files on every core and reports
  * what became of each. The wing, in reading order: this file (arguments, the pool, the loop);
  * inputs.ts (`expand`: files, directories and glob patterns, walked lazily, and output naming);
  * run.ts (`Run.admit`: the checks that keep every input safe from every output; the report);
@@ -18,7 +18,7 @@ import { planConvolution } from '../../core/convolve/options.js';
 import { factorize } from '../../core/convolve/separable.js';
 import type { ConvolveOptions, Kernel } from '../../core/types.js';
 import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../../core/validate.js';
-import { checkInputs, checkOutDirHoldsNoInput, expand, path, realPath, type Naming } from './inputs.js';
+import { checkInputs, checkOutDirHoldsNoInput, defaultSuffix, expand, path, realPath, type Naming } from './inputs.js';
 import { Run, removeStaleTempFiles, removeTempFiles } from './run.js';
 import { dirname } from 'node:path';
 import type { BatchItem, BatchOptions, BatchReport } from './types.js';
@@ -29,8 +29,11 @@ export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, 
 export { removeTempFiles } from './run.js';
 
 /**
- * Convolves every input PNG with `kernel` and writes the results as 8-bit PNGs, on a pool of
- * worker threads. `inputs` are file paths, directories (every `*.png` below them, recursively;
+ * Convolves every input image (PNG or JPEG, recognised by content) with `kernel` and writes the
+ * results as 8-bit images, PNG unless an output's name ends in .jpg or .jpeg, on a pool of worker
+ * threads. Outputs are named as the CLI names them: `photo.jpg` → `photo-edge.png` next to it
+ * (the suffix is `-` and the kernel's name), or kept as they are under `outDir`.
+ * `inputs` are file paths, directories (every `*.png`, `*.jpg`, `*.jpeg` below them, recursively;
  * names starting with `.` are left out) and glob patterns (`shots/**\/*.png`, used when no file
  * has that name), or `{ input, output }` pairs. Arguments are checked first (TypeError or
  * RangeError naming them); after that the promise always resolves: each input that fails
@@ -50,17 +53,19 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   const workerData = checkConvolution(kernel, options, b.limitInputPixels);
   const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
-  const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
+  // Without either, the CLI's naming: photo.png → photo-edge.png next to it.
+  const suffix = b.suffix !== undefined ? suffixOf(b.suffix) : outDir === undefined ? defaultSuffix(workerData.kernel) : '';
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
   workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
   workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
   const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
   workerData.limitInputPixels = b.limitInputPixels;
+  if (b.quality !== undefined) workerData.quality = integer(b.quality, 'batch.quality', 1, 100);
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);

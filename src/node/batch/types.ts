@@ -16,10 +16,13 @@ export interface BatchOptions {
    */
   outDir?: string;
   /**
-   * Added to each output's file stem: `photo.png` → `photo<suffix>.png`. Default `""` with `outDir`
-   * (names kept as they are); without `outDir` a non-empty suffix is required.
+   * Added to each output's file stem: `photo.jpg` → `photo<suffix>.png`. Default `""` with `outDir`
+   * (names kept as they are); without `outDir`, as the CLI: `-` and the kernel's name (`-edge`,
+   * `-box5`; `-custom` for a kernel that is not one of the library's).
    */
   suffix?: string;
+  /** Quality of JPEG outputs (those named .jpg or .jpeg), 1–100 (default 80). */
+  quality?: number;
   /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
   jobs?: number;
   /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */

@@ -1,6 +1,6 @@
 /**
  * Worker-thread side of `convolveFiles` (see index.ts): one piscina task is one image, and the
- * whole pipeline runs here (read → grayscale or RGB → convolve → 8 bits → atomic write), so the
+ * whole pipeline runs here (read PNG or JPEG → grayscale or RGB → convolve → 8 bits → atomic write), so the
  * main thread only schedules and images never cross threads. What every task shares (kernel,
  * options) arrives once, as the pool's workerData. A task never throws: it returns the output
  * size or the reason it failed, already worded for `file: reason`.
@@ -11,7 +11,7 @@ import { withoutAlpha } from '../../core/pixels/alpha.js';
 import { convolveToUint8 } from '../../core/pixels/pipeline.js';
 import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
-import { readPng, writePng } from '../png.js';
+import { readImage, writeImage } from '../image.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
 
@@ -22,6 +22,8 @@ export interface BatchWorkerData {
   color: boolean;
   map: Uint8Map;
   limitInputPixels?: number | boolean;
+  /** JPEG outputs' quality. */
+  quality?: number;
 }
 
 /** One image: where to read it and where to write the result. */
@@ -52,7 +54,7 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
   let result: Image<Uint8Array>;
   let pixels: number;
   try {
-    const decoded = readPng(input, decodeOptions);
+    const decoded = readImage(input, decodeOptions);
     pixels = decoded.width * decoded.height;
     result = filter(decoded);
   } catch (error) {
@@ -65,7 +67,7 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
     return { ok: false, error: `cannot create directory ${dir}: ${fileReason(error)}` };
   }
   try {
-    writePng(output, result);
+    writeImage(output, result, { quality: shared.quality });
   } catch (error) {
     return { ok: false, error: `cannot write ${output}: ${fileReason(error)}` };
   }
