@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BORDERS, MAPS, MODES, kernels } from '../node/index.js';
-import type { ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
+import { BORDERS, MAPS, METHODS, MODES, kernels } from '../node/index.js';
+import type { ConvolveOptions, GrayWeights, KernelRows, Uint8Map } from '../node/index.js';
+import { API_FLAGS, parseGrayWeights, parsePair, parseQuality, parseValue } from './api-flags.js';
 import { UsageError } from './usage.js';
 import { fileReason } from '../node/file-reason.js';
 import { readFileBounded } from '../node/files.js';
@@ -32,6 +33,10 @@ export interface CliOptions {
   quiet: boolean;
   /** Largest width × height read (false: no limit); undefined means the library's default. */
   limitInputPixels?: number | false;
+  /** Gray conversion weights (--weights); undefined means BT.601. */
+  weights?: GrayWeights;
+  /** JPEG outputs' quality (--quality); undefined means the library's default. */
+  quality?: number;
 }
 
 /** What the command line asks for. */
@@ -59,7 +64,8 @@ const FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   'limit-input-pixels': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
+  ...API_FLAGS,
 } as const;
 
 const INTEGER = /^\d+$/;
@@ -87,12 +93,17 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
 
   const { kernel, name: kernelName } = parseKernel(values.kernel ?? 'edge');
   const padding = values.padding === undefined ? 'same' : parsePadding(values.padding);
-  const stride = values.stride === undefined ? 1 : positiveInteger('--stride', values.stride);
+  const stride = values.stride === undefined ? 1 : parsePair('--stride', values.stride);
   const jobs = values.jobs === undefined ? cores : positiveInteger('--jobs', values.jobs);
   const border = choice('--border', values.border ?? 'reflect', BORDERS);
   const mode = choice('--mode', values.mode ?? 'convolution', MODES);
   const map = choice('--map', values.map ?? 'clamp', MAPS);
   const limitInputPixels = values['limit-input-pixels'] === undefined ? undefined : parsePixelLimit(values['limit-input-pixels']);
+  const dilation = values.dilation === undefined ? 1 : parsePair('--dilation', values.dilation);
+  const cval = values.cval === undefined ? 0 : parseValue('--cval', values.cval);
+  const method = choice('--method', values.method ?? 'auto', METHODS);
+  const weights = values.weights === undefined ? undefined : parseGrayWeights(values.weights);
+  const quality = values.quality === undefined ? undefined : parseQuality(values.quality);
   const suffix = values.suffix;
 
   if (inputs.length === 0) throw new UsageError('no input files');
@@ -102,6 +113,10 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (values.output !== undefined && inputs.length !== 1) {
     throw new UsageError(`-o/--output needs exactly one input, but ${inputs.length} were given (use --out-dir for several)`);
   }
+  if (inputs.includes('-') && (inputs.length !== 1 || values.output === undefined)) {
+    throw new UsageError('- (standard input) must be the only input, with -o FILE or -o - (standard output)');
+  }
+  if (values.output === '-' && values.json) throw new UsageError('--json and -o - (standard output) cannot share standard output');
   if (values.output === '' || values['out-dir'] === '') {
     throw new UsageError(`${values.output === '' ? '-o/--output' : '--out-dir'} needs a non-empty path`);
   }
@@ -122,7 +137,7 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       output: values.output,
       outDir: values['out-dir'],
       suffix,
-      convolve: { padding, stride, border, mode },
+      convolve: { padding, stride, dilation, border, cval, mode, method },
       map,
       color: values.color ?? false,
       jobs,
@@ -130,6 +145,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       json: values.json ?? false,
       quiet: values.quiet ?? false,
       limitInputPixels,
+      weights,
+      quality,
     },
   };
 }

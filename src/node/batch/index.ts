@@ -24,6 +24,7 @@ import { dirname } from 'node:path';
 import type { BatchItem, BatchOptions, BatchReport } from './types.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
+import { checkWeights } from '../../core/pixels/grayscale.js';
 
 export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
 export { removeTempFiles } from './run.js';
@@ -53,7 +54,7 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality', 'weights',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   const workerData = checkConvolution(kernel, options, b.limitInputPixels);
@@ -65,6 +66,10 @@ export async function convolveFiles(
   workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
   const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
   workerData.limitInputPixels = b.limitInputPixels;
+  if (b.weights !== undefined) {
+    checkWeights(b.weights, 'batch.weights');
+    workerData.weights = b.weights; // as given: the pipeline's fast path knows "bt601" by name
+  }
   if (b.quality !== undefined) workerData.quality = integer(b.quality, 'batch.quality', 1, 100);
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;

@@ -1,5 +1,5 @@
 /** The public types of `convolveFiles`: its options, its report, and its progress events. */
-import type { Uint8Map } from '../../core/types.js';
+import type { GrayWeights, Uint8Map } from '../../core/types.js';
 
 /** An input with its output named explicitly. */
 export interface BatchItem {
@@ -27,6 +27,8 @@ export interface BatchOptions {
   jobs?: number;
   /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */
   color?: boolean;
+  /** Weights of the gray conversion, as toGrayscale's `weights` (default "bt601"). */
+  weights?: GrayWeights;
   /** How results become 8-bit pixels, as `toUint8` (default `"clamp"`). */
   map?: Uint8Map;
   /** Leave inputs whose output already exists alone (status `"skipped"`), to resume a run. */

@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { withoutAlpha } from '../../core/pixels/alpha.js';
 import { convolveToUint8 } from '../../core/pixels/pipeline.js';
-import type { ConvolveOptions, Image, Uint8Map } from '../../core/types.js';
+import type { ConvolveOptions, GrayWeights, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
 import { readImage, writeImage } from '../image.js';
 import { fileReason } from '../file-reason.js';
@@ -24,6 +24,8 @@ export interface BatchWorkerData {
   limitInputPixels?: number | boolean;
   /** JPEG outputs' quality. */
   quality?: number;
+  /** Gray conversion weights, as the caller gave them (checked). */
+  weights?: GrayWeights;
 }
 
 /** One image: where to read it and where to write the result. */
@@ -81,10 +83,8 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
  */
 function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
   const source = shared.color ? withoutAlpha(decoded) : decoded;
-  return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, map: shared.map });
+  return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, weights: shared.weights, map: shared.map });
 }
-
-
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
 function readReason(error: unknown, input: string): string {
