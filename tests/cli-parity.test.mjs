@@ -111,6 +111,8 @@ parity('usage errors for the new flags name them and exit 2; -V prints the versi
     [['a.png', '--weights', '1,2'], /--weights/],
     [['a.png', '--quality', '0'], /--quality must be an integer from 1 to 100/],
     [['a.png', '--quality', '101'], /--quality/],
+    [['a.png', '--depth', '12'], /--depth must be 8 or 16, not '12'/],
+    [['a.png', '--depth', '16', '-o', 'x.jpg'], /--depth 16 writes 16-bit PNG/],
     [['-'], /- \(standard input\) must be the only input, with -o FILE or -o -/],
     [['-', 'a.png', '-o', 'x.png'], /exactly one input/],
     [['a.png', '-o', '-', '--json'], /--json and -o -/],

@@ -1,6 +1,6 @@
 /**
  * The flags that carry the rest of the library's API to the command line (--dilation, --cval,
- * --method, --weights, --quality) and their parsers, kept apart from args.ts's own flags.
+ * --method, --weights, --quality, --depth) and their parsers, kept apart from args.ts's own flags.
  * Each parser throws a UsageError naming its flag.
  */
 import type { GrayWeights } from '../node/index.js';
@@ -13,6 +13,7 @@ export const API_FLAGS = {
   method: { type: 'string' },
   weights: { type: 'string' },
   quality: { type: 'string' },
+  depth: { type: 'string' },
 } as const;
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
@@ -68,4 +69,14 @@ export function parseQuality(text: string): number {
   const n = Number(text);
   if (!INTEGER.test(text) || n < 1 || n > 100) throw new UsageError(`--quality must be an integer from 1 to 100, not '${text}'`);
   return n;
+}
+
+/**
+ * Output depth: 8 or 16 bits per sample.
+ * @example
+ * parseDepth('16') // 16
+ */
+export function parseDepth(text: string): 8 | 16 {
+  if (text !== '8' && text !== '16') throw new UsageError(`--depth must be 8 or 16, not '${text}'`);
+  return text === '8' ? 8 : 16;
 }

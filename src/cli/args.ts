@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BORDERS, MAPS, METHODS, MODES, kernels } from '../node/index.js';
 import type { ConvolveOptions, GrayWeights, KernelRows, Uint8Map } from '../node/index.js';
-import { API_FLAGS, parseGrayWeights, parsePair, parseQuality, parseValue } from './api-flags.js';
+import { API_FLAGS, parseDepth, parseGrayWeights, parsePair, parseQuality, parseValue } from './api-flags.js';
 import { UsageError } from './usage.js';
 import { fileReason } from '../node/file-reason.js';
 import { readFileBounded } from '../node/files.js';
@@ -37,6 +37,8 @@ export interface CliOptions {
   weights?: GrayWeights;
   /** JPEG outputs' quality (--quality); undefined means the library's default. */
   quality?: number;
+  /** Bits per output sample (--depth). */
+  depth: 8 | 16;
 }
 
 /** What the command line asks for. */
@@ -104,6 +106,10 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   const method = choice('--method', values.method ?? 'auto', METHODS);
   const weights = values.weights === undefined ? undefined : parseGrayWeights(values.weights);
   const quality = values.quality === undefined ? undefined : parseQuality(values.quality);
+  const depth = values.depth === undefined ? 8 : parseDepth(values.depth);
+  if (depth === 16 && values.output !== undefined && /\.jpe?g$/i.test(values.output)) {
+    throw new UsageError('--depth 16 writes 16-bit PNG; JPEG (-o *.jpg) holds 8 bits');
+  }
   const suffix = values.suffix;
 
   if (inputs.length === 0) throw new UsageError('no input files');
@@ -147,6 +153,7 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       limitInputPixels,
       weights,
       quality,
+      depth,
     },
   };
 }

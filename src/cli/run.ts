@@ -50,6 +50,7 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
       limitInputPixels: options.limitInputPixels,
       weights: options.weights,
       quality: options.quality,
+      depth: options.depth,
       signal,
       onProgress(progress) {
         const r = progress.result;

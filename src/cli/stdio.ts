@@ -1,10 +1,11 @@
 /**
  * `-` as a file name: the image read from standard input, or the result written to standard output
  * (`cat a.jpg | conv2d - -k edge -o - > e.png`). One image, processed on this thread through the
- * same 8-bit pipeline as the batch (`convolveToUint8`, alpha dropped for --color); standard output
+ * same pipeline as the batch (`convolveToUint8`, or `convolveToUint16` for --depth 16; alpha dropped
+ * for --color); standard output
  * gets PNG, files get the format their extension names.
  */
-import { convolveToUint8, decodeImage, encodeImage, readImage, writeImage } from '../node/index.js';
+import { convolveToUint8, convolveToUint16, decodeImage, encodeImage, readImage, writeImage } from '../node/index.js';
 import type { Image } from '../node/index.js';
 import { withoutAlpha } from '../core/pixels/alpha.js';
 import { fileReason } from '../node/file-reason.js';
@@ -25,11 +26,12 @@ export async function runStdio(options: CliOptions, io: Output, stdin: AsyncIter
   const input = options.inputs[0];
   const output = options.output ?? STDIO;
   const name = input === STDIO ? 'stdin' : input;
-  let result: Image<Uint8Array>;
+  let result: Image<Uint8Array | Uint16Array>;
   try {
-    const decodeOptions = { limitInputPixels: options.limitInputPixels };
+    const decodeOptions = { limitInputPixels: options.limitInputPixels, depth: options.depth };
     const image = input === STDIO ? decodeImage(await readAll(stdin, stdinBound(options)), decodeOptions) : readImage(input, decodeOptions);
-    result = convolveToUint8(options.color ? withoutAlpha(image) : image, options.kernel, {
+    const pipeline = options.depth === 16 ? convolveToUint16 : convolveToUint8;
+    result = pipeline(options.color ? withoutAlpha(image) : image, options.kernel, {
       ...options.convolve, limitInputPixels: options.limitInputPixels, grayscale: !options.color, weights: options.weights, map: options.map,
     });
   } catch (error) {

@@ -91,6 +91,8 @@ Options:
       --weights W     grayscale weights: bt601 (default, as OpenCV), bt709,
                       or three numbers R,G,B
       --quality Q     quality of JPEG outputs, 1-100 (default: 80)
+      --depth D       8 (default) or 16: read 16-bit PNGs as stored (8-bit
+                      files times 257) and write 16-bit PNGs
   -j, --jobs N        images processed at once, each on its own thread
                       (default: number of CPUs, ${cores})
       --limit-input-pixels N

@@ -25,6 +25,8 @@ export const IMAGE_EXTENSIONS: Readonly<Record<string, ImageFormat>> = { '.png':
 export interface ImageDecodeOptions {
   /** Largest width × height accepted (default 16383², as in sharp); `false` disables the limit. */
   limitInputPixels?: number | boolean;
+  /** 8 (default) or 16 (Uint16Array samples; 16-bit PNGs as stored, 8-bit files times 257). */
+  depth?: 8 | 16;
 }
 
 /** Options of `encodeImage` and `writeImage`. */
@@ -52,12 +54,14 @@ export function formatOfPath(path: string): ImageFormat | undefined {
  * @example
  * const image = decodeImage(new Uint8Array(await (await fetch(url)).arrayBuffer()));
  */
-export function decodeImage(bytes: Uint8Array | ArrayBuffer, options?: ImageDecodeOptions): Image<Uint8Array> {
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, options: ImageDecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, options?: ImageDecodeOptions): Image<Uint8Array>;
+export function decodeImage(bytes: Uint8Array | ArrayBuffer, options?: ImageDecodeOptions): Image<Uint8Array | Uint16Array> {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
   }
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
-  const o = optionsObject(options, 'options', ['limitInputPixels']);
+  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
   const format = formatOfBytes(data);
   if (format === 'png') return decodePng(data, o);
   if (format === 'jpeg') return decodeJpeg(data, o);
@@ -70,9 +74,11 @@ export function decodeImage(bytes: Uint8Array | ArrayBuffer, options?: ImageDeco
  * @example
  * const photo = readImage('chelsea.jpg'); // { width: 451, height: 300, channels: 3, data }
  */
-export function readImage(path: string, options?: ImageDecodeOptions): Image<Uint8Array> {
+export function readImage(path: string, options: ImageDecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function readImage(path: string, options?: ImageDecodeOptions): Image<Uint8Array>;
+export function readImage(path: string, options?: ImageDecodeOptions): Image<Uint8Array | Uint16Array> {
   if (typeof path !== 'string') throw typeError('path', 'a file path string', path);
-  const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
+  const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels', 'depth']).limitInputPixels);
   try {
     const bytes = readFileBounded(path, PNG_HEAD, (head) => sizeBound(head, limit));
     return decodeImage(bytes, options);

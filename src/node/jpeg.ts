@@ -14,6 +14,7 @@ import encoderFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import { jpegInfo } from '../core/jpeg/header.js';
 import { checkPixels, pixelLimit } from '../core/limits.js';
 import { orient } from '../core/pixels/orient.js';
+import { checkDepth, toDepth16 } from '../core/pixels/depth.js';
 import { typeError } from '../core/errors.js';
 import { checkImage, integer, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
@@ -22,6 +23,8 @@ import type { Image } from '../core/types.js';
 export interface JpegDecodeOptions {
   /** Largest width × height accepted (default 16383², as in sharp); `false` disables the limit. */
   limitInputPixels?: number | boolean;
+  /** 8 (default) or 16: Uint16Array samples, each byte value times 257. */
+  depth?: 8 | 16;
 }
 
 /** Options of `encodeJpeg`. */
@@ -103,11 +106,15 @@ function withCodec<T>(which: 'decoder' | 'encoder', call: (instance: Instance) =
  * @example
  * const photo = decodeJpeg(readFileSync('cat.jpg')); // { width: 451, height: 300, channels: 3, data }
  */
-export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecodeOptions): Image<Uint8Array> {
+export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options: JpegDecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecodeOptions): Image<Uint8Array>;
+export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecodeOptions): Image<Uint8Array | Uint16Array> {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
   }
-  const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
+  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
+  const limit = pixelLimit(o.limitInputPixels);
+  const depth = checkDepth(o.depth);
   const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
   const info = jpegInfo(data);
   checkPixels('JPEG', info.width, info.height, limit);
@@ -140,7 +147,8 @@ export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecode
       pixels[3 * i + 2] = rgba[j + 2];
     }
   }
-  return orient({ width: info.width, height: info.height, channels, data: pixels }, info.orientation);
+  const upright = orient<Uint8Array>({ width: info.width, height: info.height, channels, data: pixels }, info.orientation);
+  return depth === 16 ? toDepth16(upright) : upright;
 }
 
 /**

@@ -17,6 +17,7 @@ import { checkImage, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
 import { PNG_COLOR_TYPES, hasPngSignature } from '../core/vocabulary.js';
 import { readFileBounded, writeFileAtomic } from './files.js';
+import { checkDepth, toDepth16 } from '../core/pixels/depth.js';
 
 /** Options of `decodePng` and `readPng`. */
 export interface DecodeOptions {
@@ -25,11 +26,17 @@ export interface DecodeOptions {
    * limit; `true` means the default.
    */
   limitInputPixels?: number | boolean;
+  /**
+   * 8 (default): 8-bit samples, 16-bit files rescaled as pngjs does. 16: Uint16Array samples,
+   * 16-bit files as stored and 8-bit ones times 257 (255 → 65535).
+   */
+  depth?: 8 | 16;
 }
 
 
-function limitOf(options: unknown): number {
-  return pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
+function limitOf(options: unknown): { limit: number; depth: 8 | 16 } {
+  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
+  return { limit: pixelLimit(o.limitInputPixels), depth: checkDepth(o.depth) };
 }
 
 /** A Uint8Array that owns exactly its bytes: pngjs may return views into Node's shared pool. */
@@ -73,7 +80,7 @@ function checkPixelStream(idat: Uint8Array[], expected: number): void {
   if (length < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${length} bytes, expected ${expected}`);
 }
 
-function decode(bytes: Uint8Array, limit: number): Image<Uint8Array> {
+function decode(bytes: Uint8Array, { limit, depth }: { limit: number; depth: 8 | 16 }): Image<Uint8Array | Uint16Array> {
   const info = checkPng(bytes);
   const { width, height } = info;
   // Checked before inflating: a 100-byte file may claim 100000 × 100000 pixels.
@@ -84,17 +91,20 @@ function decode(bytes: Uint8Array, limit: number): Image<Uint8Array> {
     throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
   }
   checkPixelStream(info.idat, expectedRaw);
-  let png: { width: number; height: number; data: Buffer };
+  let png: { width: number; height: number; data: Buffer | Uint16Array };
   try {
     // Only the bytes up to IEND: the sync reader rejects anything after it, which the spec allows.
-    png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, info.byteLength));
+    // skipRescale keeps 16-bit samples (a Uint16Array); 8-bit files still come as bytes.
+    png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, info.byteLength), { skipRescale: depth === 16 });
   } catch (cause) {
     throw new Error(`Invalid PNG: cannot decode pixel data (${reason(cause)})`, { cause });
   }
   if (png.width !== width || png.height !== height || png.data?.length !== expected) {
     throw new Error(`Invalid PNG: decoded ${png.data?.length} bytes of pixels, expected ${expected}`);
   }
-  return { width, height, channels: 4, data: ownBytes(png.data) };
+  if (png.data instanceof Uint16Array) return { width, height, channels: 4, data: png.data };
+  const image: Image<Uint8Array> = { width, height, channels: 4, data: ownBytes(png.data) };
+  return depth === 16 ? toDepth16(image) : image;
 }
 
 /**
@@ -106,24 +116,28 @@ function decode(bytes: Uint8Array, limit: number): Image<Uint8Array> {
  * const image = decodePng(await fetch(url).then((r) => r.arrayBuffer()));
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
  */
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array> {
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
   if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
     throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
   }
-  const limit = limitOf(options);
-  return decode(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, limit);
+  return decode(bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes, limitOf(options));
 }
 
 /**
- * Encodes an 8-bit image of 1–4 channels as PNG: gray, gray + alpha, RGB or RGBA (colour types
- * 0, 4, 2, 6). Convert Uint16Array or Float32Array images with `toUint8` first.
+ * Encodes an image of 1–4 channels as PNG: gray, gray + alpha, RGB or RGBA (colour types 0, 4, 2,
+ * 6), 8 bits per sample for Uint8Array data and 16 for Uint16Array. Convert Float32Array images
+ * with `toUint8` or `toUint16` first.
  * @example
  * const bytes = encodePng({ width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) });
+ * const deep = encodePng({ width: 2, height: 1, channels: 1, data: new Uint16Array([0, 65535]) });
  */
 export function encodePng(image: Image): Uint8Array {
   const { width, height, channels, data } = checkImage(image);
+  if (data instanceof Uint16Array) return encode16(width, height, channels, data);
   if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
-    throw typeError('image.data', 'a Uint8Array or Uint8ClampedArray (convert with toUint8 first)', data);
+    throw typeError('image.data', 'a Uint8Array, Uint8ClampedArray or Uint16Array (convert with toUint8 or toUint16 first)', data);
   }
   const colorType = PNG_COLOR_TYPES[channels];
   // Input and output colour types are equal, so pngjs packs the bytes as they are, without converting.
@@ -137,6 +151,15 @@ export function encodePng(image: Image): Uint8Array {
   return ownBytes(bytes);
 }
 
+/** 16 bits per sample: pngjs reads each element of a Uint16Array as one sample and writes it big-endian. */
+function encode16(width: number, height: number, channels: 1 | 2 | 3 | 4, data: Uint16Array): Uint8Array {
+  const colorType = PNG_COLOR_TYPES[channels];
+  const png = { width, height, data };
+  return ownBytes(pngjs.PNG.sync.write(png as unknown as pngjs.PNG, {
+    colorType, inputColorType: colorType, inputHasAlpha: channels === 2 || channels === 4, bitDepth: 16,
+  }));
+}
+
 function checkPath(path: unknown): asserts path is string {
   if (typeof path !== 'string') throw typeError('path', 'a file path string', path);
 }
@@ -147,12 +170,14 @@ function checkPath(path: unknown): asserts path is string {
  * @example
  * const { width, height, data } = readPng('photo.png');
  */
-export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array> {
+export function readPng(path: string, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array>;
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
   checkPath(path);
-  const limit = limitOf(options);
+  const settings = limitOf(options);
   try {
-    const bytes = readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit));
-    return decode(bytes, limit);
+    const bytes = readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, settings.limit));
+    return decode(bytes, settings);
   } catch (cause) {
     // System errors (ENOENT, EACCES...) keep their code for the caller; ours already name the file.
     if ((cause as { code?: unknown }).code !== undefined || (cause as Error).message.startsWith(`${path}: `)) throw cause;

@@ -25,6 +25,7 @@ import type { BatchItem, BatchOptions, BatchReport } from './types.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
 import { checkWeights } from '../../core/pixels/grayscale.js';
+import { checkDepth } from '../../core/pixels/depth.js';
 
 export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
 export { removeTempFiles } from './run.js';
@@ -54,7 +55,7 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality', 'weights',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality', 'weights', 'depth',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   const workerData = checkConvolution(kernel, options, b.limitInputPixels);
@@ -70,6 +71,7 @@ export async function convolveFiles(
     checkWeights(b.weights, 'batch.weights');
     workerData.weights = b.weights; // as given: the pipeline's fast path knows "bt601" by name
   }
+  if (b.depth !== undefined) workerData.depth = checkDepth(b.depth, 'batch.depth');
   if (b.quality !== undefined) workerData.quality = integer(b.quality, 'batch.quality', 1, 100);
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;

@@ -23,6 +23,11 @@ export interface BatchOptions {
   suffix?: string;
   /** Quality of JPEG outputs (those named .jpg or .jpeg), 1–100 (default 80). */
   quality?: number;
+  /**
+   * 8 (default): 8-bit outputs. 16: the images are read with 16-bit samples (16-bit PNGs as stored,
+   * 8-bit files times 257) and written as 16-bit PNGs (`convolveToUint16`); JPEG outputs then fail.
+   */
+  depth?: 8 | 16;
   /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
   jobs?: number;
   /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */

@@ -8,7 +8,7 @@
 import { dirname, resolve } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { withoutAlpha } from '../../core/pixels/alpha.js';
-import { convolveToUint8 } from '../../core/pixels/pipeline.js';
+import { convolveToUint8, convolveToUint16 } from '../../core/pixels/pipeline.js';
 import type { ConvolveOptions, GrayWeights, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
 import { readImage, writeImage } from '../image.js';
@@ -24,6 +24,8 @@ export interface BatchWorkerData {
   limitInputPixels?: number | boolean;
   /** JPEG outputs' quality. */
   quality?: number;
+  /** 8 or 16 bits per output sample. */
+  depth?: 8 | 16;
   /** Gray conversion weights, as the caller gave them (checked). */
   weights?: GrayWeights;
 }
@@ -44,7 +46,7 @@ const convolveOptions: ConvolveOptions & { limitInputPixels?: number | boolean }
   ...shared.options,
   limitInputPixels: shared.options.limitInputPixels ?? shared.limitInputPixels,
 };
-const decodeOptions = { limitInputPixels: shared.limitInputPixels };
+const decodeOptions = { limitInputPixels: shared.limitInputPixels, depth: shared.depth };
 
 /**
  * Converts one file; the pool calls it with each task.
@@ -53,7 +55,7 @@ const decodeOptions = { limitInputPixels: shared.limitInputPixels };
  */
 export default function convertFile(task: BatchTask): BatchTaskResult {
   const { input, output } = task;
-  let result: Image<Uint8Array>;
+  let result: Image<Uint8Array | Uint16Array>;
   let pixels: number;
   try {
     const decoded = readImage(input, decodeOptions);
@@ -78,12 +80,13 @@ export default function convertFile(task: BatchTask): BatchTaskResult {
 
 /**
  * One file's pixels through the library's one 8-bit pipeline, `convolveToUint8`: gray (fused with
- * the convolution and the byte map in WebAssembly) or RGB without alpha, per channel. The decoded
+ * the convolution and the byte map in WebAssembly) or RGB without alpha, per channel; or the
+ * 16-bit one, `convolveToUint16`, with `depth: 16`. The decoded
  * image is dropped on return.
  */
-function filter(decoded: Image<Uint8Array>): Image<Uint8Array> {
+function filter(decoded: Image<Uint8Array | Uint16Array>): Image<Uint8Array | Uint16Array> {
   const source = shared.color ? withoutAlpha(decoded) : decoded;
-  return convolveToUint8(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, weights: shared.weights, map: shared.map });
+  return (shared.depth === 16 ? convolveToUint16 : convolveToUint8)(source, shared.kernel, { ...convolveOptions, grayscale: !shared.color, weights: shared.weights, map: shared.map });
 }
 
 /** The reason part of `file: reason`, without the file name when the message already starts with it. */
