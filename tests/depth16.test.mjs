@@ -66,6 +66,19 @@ deep('toUint16 and convolveToUint16 are the 8-bit maps at 65535', () => {
   assert.equal(convolveToUint16(rgb, kernels.sobelX, { ...opts, grayscale: true, weights: 'bt709', map: 'abs' }), want);
 });
 
+deep('convolveToUint16 keeps alpha as convolveToUint8 does, at 16 bits; alpha: "convolve" convolves it', () => {
+  const rgba = decodePng(readFileSync(new URL('fixtures/pngsuite/basn6a16.png', import.meta.url)), { depth: 16 });
+  const opts = { padding: 'same', border: 'reflect' };
+  const kept = convolveToUint16(rgba, kernels.box(3), opts);
+  assert.is(kept.channels, 4);
+  for (let i = 3; i < rgba.data.length; i += 4) if (kept.data[i] !== rgba.data[i]) assert.unreachable(`alpha at ${i}: ${kept.data[i]} != ${rgba.data[i]}`);
+  const colours = toUint16(convolve2d({ ...rgba, channels: 3, data: rgba.data.filter((_, i) => i % 4 !== 3) }, kernels.box(3), opts));
+  assert.equal(Array.from(kept.data.filter((_, i) => i % 4 !== 3)), Array.from(colours.data));
+  const convolved = convolveToUint16(rgba, kernels.box(3), { ...opts, alpha: 'convolve' });
+  assert.equal(convolved, toUint16(convolve2d(rgba, kernels.box(3), opts)));
+  assert.not.equal(Array.from(convolved.data.filter((_, i) => i % 4 === 3)), Array.from(rgba.data.filter((_, i) => i % 4 === 3)));
+});
+
 deep('conv2d --depth 16 and convolveFiles depth 16 write 16-bit PNGs of the 16-bit pipeline', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'conv2d-depth-'));
   try {
