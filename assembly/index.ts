@@ -4,6 +4,8 @@
 //   direct.ts  the direct sum, SIMD along rows (start with `convolvePlane`, the hot loop)
 //   fft.ts     overlap-save tiles through the 2-D DFT in float64
 //   pixels.ts  the fused 8-bit pipeline: RGB(A) → gray, float32 → bytes
+//   edges.ts   Canny as OpenCV computes it (its own memory map)
+//   gradient.ts  gradient magnitude and direction (cv2.magnitude, cv2.phase) from dx, dy bands
 //
 // Memory map (planned by src/core/wasm/instance.ts, the only code that touches this memory):
 //   src      the caller's pixels, copied in unchanged (u8, u16 or f32, channels interleaved)
@@ -19,6 +21,8 @@ export * from './pad';
 export * from './direct';
 export * from './fft';
 export * from './pixels';
+export * from './edges';
+export * from './gradient';
 
 /** First free byte after static data: where the TS side starts its scratch area. */
 export function heapBase(): usize {

@@ -80,7 +80,8 @@ async function withSharp(files, outDir, inFlight, threads) {
   await Promise.all(Array.from({ length: inFlight }, async () => {
     while (next < files.length) {
       const file = files[next++];
-      await sharp(file).greyscale().convolve(kernel).png().toFile(join(outDir, file.split('/').pop()));
+      // toColourspace('b-w') makes sharp write 1-channel PNGs, as ours are (without it, RGB).
+      await sharp(file).greyscale().convolve(kernel).toColourspace('b-w').png().toFile(join(outDir, file.split('/').pop()));
     }
   }));
   return (performance.now() - t) / 1000;
@@ -207,7 +208,15 @@ async function large() {
         '--limit-input-pixels', '0', '-k', JSON.stringify(KERNEL)], { encoding: 'utf8' });
       const m = /TIME (\d+) ([\d.]+)/.exec(r.stderr);
       if (r.status !== 0 || !m) throw new Error(`the CLI failed: ${r.stderr}`);
-      console.log(`conv2d ${side}² PNG -o out.png (CLI, /usr/bin/time): ${Number(m[2]).toFixed(1)} s, max RSS ${(Number(m[1]) / 2 ** 20).toFixed(2)} GiB`);
+      console.log(`conv2d ${side}² PNG -o out.png (CLI, /usr/bin/time): ${Number(m[2]).toFixed(1)} s, max RSS ${(Number(m[1]) / 2 ** 10).toFixed(0)} MiB`);
+      // sharp on the same job (gray, 5×5, 1-channel PNG out), measured the same way.
+      const sharpScript = `const sharp = (await import('sharp')).default;
+        const kernel = { width: 5, height: 5, kernel: ${JSON.stringify(KERNEL.flat())}, scale: 1 };
+        await sharp(process.argv[1], { limitInputPixels: false }).greyscale().convolve(kernel).toColourspace('b-w').png().toFile(process.argv[2]);`;
+      const s = spawnSync('/usr/bin/time', ['-f', 'TIME %M %e', process.execPath, '--input-type=module', '-e', sharpScript, big, join(work, 'sharp.png')], { encoding: 'utf8', cwd: join(ROOT, 'bench') });
+      const sm = /TIME (\d+) ([\d.]+)/.exec(s.stderr);
+      if (s.status !== 0 || !sm) throw new Error(`sharp failed: ${s.stderr}`);
+      console.log(`sharp ${side}² PNG → PNG (same job, /usr/bin/time): ${Number(sm[2]).toFixed(1)} s, max RSS ${(Number(sm[1]) / 2 ** 10).toFixed(0)} MiB`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -127,6 +127,8 @@ async function run() {
   setState('running');
   try {
     const kernel = currentKernel();
+    // Named now: the controls may change (and the next run be pending) before this run's timings end.
+    const label = kernelLabel();
     const options = currentOptions();
     const map = ui.map.value;
     const input = preparedInput();
@@ -183,7 +185,7 @@ async function run() {
     if (mine !== generation) return;
     const identical = parallel.data.every((v, i) => Object.is(v, result.data[i]));
     ui.timeAsync.textContent = `${ms(tAsync)} (${identical ? 'bit-identical to convolve2d' : 'differs from convolve2d!'})`;
-    showStatus(`Done: ${kernelLabel()} on ${sourceName}.`);
+    showStatus(`Done: ${label} on ${sourceName}.`);
     document.body.dataset.timed = String(runs);
   } catch (error) {
     if (mine !== generation) return;

@@ -630,10 +630,11 @@ async function loadLibrary() {
   const { wasmMemoryBytes } = await import(join(ROOT, 'dist/internal.js'));
   const { referenceConvolve2d } = await import(join(ROOT, 'dist/internal.js'));
   const { float32Convolve } = await import(join(ROOT, 'tests/helpers.mjs'));
-  // The platform-free PNG codec (browsers) promises the Node decoder's bytes exactly: a second
-  // opinion on every mutated file, when this build has it.
-  const codec = (await import(join(ROOT, 'dist/internal.js')).catch(() => undefined))?.pngCodec;
-  lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec };
+  // The PNG codec on fflate (the browser entry) promises the Node entry's bytes exactly: a second
+  // opinion on every mutated file; pngjs (tests/pngjs-reference.mjs) is the third, for the pixels.
+  const codec = (await import(join(ROOT, 'dist/internal.js')).catch(() => undefined))?.browserPng;
+  const { referenceDecodePng } = await import(join(ROOT, 'tests/pngjs-reference.mjs'));
+  lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec, referenceDecodePng };
   return lib;
 }
 
@@ -694,8 +695,19 @@ function codecDecode(L, c) {
     try {
       checkDecodeError(e);
     } catch (f) {
-      fail(`core/png/codec ${f.message}`);
+      fail(`the codec on fflate ${f.message}`);
     }
+    return { error: e };
+  }
+}
+
+/** pngjs's answer for the same bytes, under the same pixel limit: an image, or the error. */
+function pngjsDecode(L, c) {
+  const value = c.options?.limitInputPixels;
+  const limit = value === false ? Infinity : typeof value === 'number' ? value : 16383 * 16383;
+  try {
+    return { image: L.referenceDecodePng(c.bytes.slice(), limit) };
+  } catch (e) {
     return { error: e };
   }
 }
@@ -706,6 +718,7 @@ export async function runCase(c) {
   if (c.kind === 'png' || c.kind === 'png-idat') {
     const before = c.bytes.slice();
     const other = codecDecode(L, c);
+    const reference = pngjsDecode(L, c);
     let image;
     try {
       image = L.decodePng(c.bytes, c.options);
@@ -713,14 +726,20 @@ export async function runCase(c) {
       if (e instanceof Finding) throw e;
       checkDecodeError(e);
       if (!sameBytes(before, c.bytes)) fail('decodePng modified its input');
-      if (other?.image) fail(`Node decodePng rejects (${e.message}) but core/png/codec decodes a ${other.image.width}×${other.image.height} image`);
-      if (other && other.error.constructor !== e.constructor) fail(`Node decodePng throws ${e.constructor.name}, core/png/codec ${other.error.constructor.name}: ${other.error.message}`);
+      if (other?.image) fail(`Node decodePng rejects (${e.message}) but the codec on fflate decodes a ${other.image.width}×${other.image.height} image`);
+      if (reference.image && !(e instanceof RangeError)) fail(`Node decodePng rejects (${e.message}) but pngjs decodes a ${reference.image.width}×${reference.image.height} image`);
+      if (other && other.error.constructor !== e.constructor) fail(`Node decodePng throws ${e.constructor.name}, the codec on fflate ${other.error.constructor.name}: ${other.error.message}`);
       return 'rejected';
     }
-    if (other?.error) fail(`core/png/codec rejects (${other.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
+    if (other?.error) fail(`the codec on fflate rejects (${other.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
     if (other && !sameBytes(other.image.data, image.data)) {
       const i = image.data.findIndex((v, k) => v !== other.image.data[k]);
-      fail(`core/png/codec and Node decodePng differ at byte ${i} (pixel ${i >> 2}): ${other.image.data[i]} vs ${image.data[i]}`);
+      fail(`the codec on fflate and Node decodePng differ at byte ${i} (pixel ${i >> 2}): ${other.image.data[i]} vs ${image.data[i]}`);
+    }
+    if (reference.error) fail(`pngjs rejects (${reference.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
+    if (!sameBytes(reference.image.data, image.data)) {
+      const i = image.data.findIndex((v, k) => v !== reference.image.data[k]);
+      fail(`pngjs and Node decodePng differ at byte ${i} (pixel ${i >> 2}): ${reference.image.data[i]} vs ${image.data[i]}`);
     }
     if (!sameBytes(before, c.bytes)) fail('decodePng modified its input');
     const view = new DataView(c.bytes.buffer, c.bytes.byteOffset);

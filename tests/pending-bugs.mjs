@@ -12,14 +12,14 @@ const FLT_MAX = 3.4028234663852886e38;
 const row = (values) => ({ width: values.length, height: 1, channels: 1, data: Float32Array.from(values) });
 const same = (got, want, label) => got.forEach((v, i) => assert.ok(Object.is(v, want[i]), `${label}: [${i}] is ${v}, expected ${want[i]}`));
 
-// src/core/png/codec.ts (FUZZING.md finding 7, seed 4242 case 155265): a stored deflate block whose
+// src/core/png/fflate.ts (FUZZING.md finding 7, seed 4242 case 155265): a stored deflate block whose
 // NLEN is not the one's complement of LEN (RFC 1951 §3.2.4). Node's zlib rejects the stream ("invalid
 // stored block lengths"), so the Node decoder says "Invalid PNG: bad zlib data in IDAT"; fflate does
 // not check NLEN, the Adler-32 of the (unchanged) output matches, and the codec decodes the image.
 bugs('core/png/codec rejects a stored block whose NLEN does not match LEN, as the Node decoder does', async () => {
   const { deflateSync } = await import('node:zlib');
   const { decodePng } = await import('../dist/node/index.js');
-  const codec = (await import('../dist/internal.js')).pngCodec;
+  const codec = (await import('../dist/internal.js')).browserPng;
   const { pngChunk: chunk } = await import('./helpers.mjs');
   const ihdr = new Uint8Array(13);
   new DataView(ihdr.buffer).setUint32(0, 4);

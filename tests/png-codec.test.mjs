@@ -1,7 +1,7 @@
-// The platform-free PNG codec that the browser entry uses (src/core/png/codec.ts, on fflate),
-// checked in Node against the Node entry's decodePng (pngjs behind checkPng): same pixels for every
-// PngSuite file, the same verdict on every x*.png and on thousands of seeded mutations, round trips
-// through encodePng, and the argument errors.
+// The one PNG codec (src/core/png/) on both of its zlibs: the browser entry's (fflate) checked in
+// Node against the Node entry's (node:zlib), and both against pngjs (tests/pngjs-reference.mjs):
+// same pixels for every PngSuite file, the same verdict on every x*.png and on thousands of seeded
+// mutations, round trips through encodePng, and the argument errors.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -9,9 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/index.js';
-import { pngCodec } from '../dist/internal.js';
-const { decodePng, deflateLength, encodePng, inflateRaw } = pngCodec;
-import { crc32 } from '../dist/internal.js';
+import { browserPng, crc32, pngFflate } from '../dist/internal.js';
+import { referenceDecodePng } from './pngjs-reference.mjs';
+const { decodePng, encodePng } = browserPng;
+const { deflateLength, inflateRaw } = pngFflate;
 import { randomImage, rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
@@ -86,6 +87,9 @@ function assertAgree(bytes, original, label) {
   if (mine.error) {
     assert.ok(/PNG/.test(mine.error.message) || mine.error instanceof RangeError, `${label}: codec error ${mine.error.message}`);
   }
+  const reference = outcome(referenceDecodePng, bytes);
+  assert.is(Boolean(node.error), Boolean(reference.error), `${label}: Node ${node.error?.message ?? 'decodes'}, pngjs ${reference.error?.message ?? 'decodes'}`);
+  if (!node.error) assert.ok(sameImage(node, reference), `${label}: Node's pixels differ from pngjs's`);
   if (node.error && mine.error) return 'both threw';
   if (!node.error && !mine.error) {
     assert.ok(sameImage(node, mine), `${label}: pixels differ from Node's`);
@@ -101,13 +105,14 @@ function assertAgree(bytes, original, label) {
 
 const suiteFiles = suite('png-codec decodePng on PngSuite');
 
-suiteFiles('gives exactly the Node entry\'s pixels for every valid file, and OpenCV\'s checksums', () => {
+suiteFiles('gives exactly pngjs\'s pixels on both zlibs for every valid file, and OpenCV\'s checksums', () => {
   let count = 0;
   for (const name of ALL.filter((n) => !isCorrupt(n))) {
     const bytes = load(name);
-    const want = nodeDecodePng(bytes);
+    const want = referenceDecodePng(bytes);
     const got = decodePng(bytes);
     assert.ok(sameImage(got, want), `${name}`);
+    assert.ok(sameImage(nodeDecodePng(bytes), want), `${name} (node:zlib)`);
     assert.instance(got.data, Uint8Array);
     if (EXPECTED[name]) assert.is(sha256(got.data), EXPECTED[name].sha256, `${name} sha256`);
     count++;

@@ -6,10 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { deflateSync } from 'node:zlib';
 import { decodePng, encodePng, readPng, writePng } from '../dist/node/index.js';
+import pngjs from 'pngjs';
 import { crc32 } from '../dist/internal.js';
 import { pngChunk, rng } from './helpers.mjs';
+import { referenceDecodePng } from './pngjs-reference.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
 const EXPECTED = JSON.parse(readFileSync(new URL('./fixtures/pngsuite-expected.json', import.meta.url), 'utf8'));
@@ -58,13 +61,7 @@ function ihdr(width, height, { bitDepth = 8, colorType = 0, compression = 0, fil
 }
 
 function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 const png = (...chunks) => concat(new Uint8Array(SIGNATURE), ...chunks);
@@ -119,6 +116,31 @@ valid('matches OpenCV (libpng) pixels, mapped as pngjs maps them', () => {
     }
     assert.is(sha256(image.data), want.sha256, `${name} whole image`);
   }
+});
+
+valid('gives pngjs\'s pixels bit for bit on every valid file', () => {
+  for (const name of VALID) {
+    const bytes = load(name);
+    assert.equal(decodePng(bytes).data, referenceDecodePng(bytes).data, name);
+  }
+});
+
+valid('gives pngjs\'s pixels bit for bit on photos in every colour type, depth and interlace', () => {
+  // The sample photo re-encoded by pngjs as gray, gray + alpha, RGB, RGBA at 8 and 16 bits, with
+  // random alpha (PngSuite covers Adam7, palettes and the low depths).
+  const photo = pngjs.PNG.sync.read(readFileSync(new URL('../assets/astronaut.png', import.meta.url)));
+  const r = rng(11);
+  for (let i = 0; i < photo.data.length; i += 4) photo.data[i + 3] = r.int(0, 255);
+  let count = 0;
+  for (const colorType of [0, 2, 4, 6]) {
+    for (const bitDepth of [8, 16]) {
+      const bytes = new Uint8Array(pngjs.PNG.sync.write(photo, { colorType, bitDepth, inputHasAlpha: true }));
+      const mine = decodePng(bytes);
+      assert.equal(mine.data, referenceDecodePng(bytes).data, `colour type ${colorType}, ${bitDepth} bits`);
+      count++;
+    }
+  }
+  assert.is(count, 8);
 });
 
 valid('returns a plain Uint8Array that owns its bytes, and leaves the input unchanged', () => {
@@ -357,6 +379,55 @@ encode('round-trips 1, 2, 3 and 4 channels with colour types 0, 4, 2, 6', () => 
       assert.equal(image.data, before, 'input unchanged');
     }
   }
+});
+
+encode('every filter at every level gives a file pngjs decodes to the same pixels', () => {
+  const r = rng(9);
+  const photo = decodePng(readFileSync(new URL('../assets/astronaut.png', import.meta.url)));
+  const crop = { width: 97, height: 41, channels: 4, data: photo.data.slice(0, 97 * 41 * 4) };
+  for (const channels of [1, 2, 3, 4]) {
+    // Smooth photo rows and noise rows, so every predictor meets both.
+    const image = randomImage(r, 97, 41, channels);
+    for (let i = 0; i < image.data.length / 2; i++) image.data[i] = crop.data[i];
+    for (const filter of ['none', 'sub', 'up', 'average', 'paeth']) {
+      for (const compressionLevel of [0, 1, 6, 9]) {
+        const bytes = encodePng(image, { filter, compressionLevel });
+        const label = `${channels} channels, ${filter}, level ${compressionLevel}`;
+        const viaPngjs = pngjs.PNG.sync.read(Buffer.from(bytes));
+        assert.equal(new Uint8Array(viaPngjs.data), asRgba(image), label);
+        assert.equal(decodePng(bytes).data, asRgba(image), label);
+        // One filter on every row, as asked: each row's filter-type byte.
+        const { inflateSync } = zlib;
+        const raw = inflateSync(Buffer.from(bytes.subarray(41, bytes.length - 16)));
+        const types = new Set(Array.from({ length: 41 }, (_, y) => raw[y * (97 * channels + 1)]));
+        assert.equal([...types], [['none', 'sub', 'up', 'average', 'paeth'].indexOf(filter)], label);
+      }
+    }
+  }
+});
+
+encode('options: compressionLevel 0–9 and filter, each checked by class and named', () => {
+  const ok = { width: 2, height: 1, channels: 1, data: new Uint8Array([3, 4]) };
+  const cases = [
+    [{ compressionLevel: 10 }, RangeError, /options\.compressionLevel/],
+    [{ compressionLevel: -1 }, RangeError, /options\.compressionLevel/],
+    [{ compressionLevel: 1.5 }, RangeError, /options\.compressionLevel/],
+    [{ compressionLevel: '6' }, TypeError, /options\.compressionLevel/],
+    [{ filter: 'best' }, RangeError, /options\.filter/],
+    [{ filter: 4 }, TypeError, /options\.filter/],
+    [{ level: 6 }, TypeError, /options\.level/],
+    ['fast', TypeError, /options/],
+  ];
+  for (const [options, Class, pattern] of cases) {
+    assertThrows(() => encodePng(ok, options), Class, pattern, JSON.stringify(options));
+    assertThrows(() => writePng(join(tmpdir(), 'never-written.png'), ok, options), Class, pattern, JSON.stringify(options));
+    assert.equal(Array.from(decodePng(encodePng(ok, { compressionLevel: 9, filter: 'paeth' })).data), [3, 3, 3, 255, 4, 4, 4, 255]);
+  }
+  assert.ok(!existsSync(join(tmpdir(), 'never-written.png')));
+  // Level 0 stores: the file is larger than the pixels.
+  const flat = { width: 64, height: 64, channels: 1, data: new Uint8Array(4096).fill(9) };
+  assert.ok(encodePng(flat, { compressionLevel: 0 }).length > 4096);
+  assert.ok(encodePng(flat, { compressionLevel: 9 }).length < 200);
 });
 
 encode('encodes a Uint8ClampedArray and a view with an offset by their own bytes', () => {

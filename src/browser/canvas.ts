@@ -8,7 +8,8 @@
  * and leaves only other formats to the browser.
  */
 import { typeError } from '../core/errors.js';
-import { decodePng, encodePng, type DecodeOptions } from '../core/png/codec.js';
+import { decodePng, encodePng } from './png.js';
+import type { DecodeOptions } from '../core/png/decode.js';
 import type { Image, Uint8Options } from '../core/types.js';
 import { toUint8 } from '../core/pixels/uint8.js';
 import { checkImage } from '../core/validate.js';

@@ -8,6 +8,8 @@ import { BORDERS, MAPS, METHODS, MODES, kernels } from '../node/index.js';
 import type { ConvolveOptions, GrayWeights, KernelRows, Uint8Map } from '../node/index.js';
 import { API_FLAGS, parseDepth, parseGrayWeights, parsePair, parseQuality, parseValue } from './api-flags.js';
 import { UsageError } from './usage.js';
+import { EDGE_FLAGS, parseEdgeFlags } from './edge-flags.js';
+import type { BatchEdges } from '../node/index.js';
 import { fileReason } from '../node/file-reason.js';
 import { readFileBounded } from '../node/files.js';
 
@@ -39,6 +41,8 @@ export interface CliOptions {
   quality?: number;
   /** Bits per output sample (--depth). */
   depth: 8 | 16;
+  /** --gradient or --canny: edge detection instead of the convolution (edge-flags.ts). */
+  edges?: BatchEdges;
 }
 
 /** What the command line asks for. */
@@ -68,6 +72,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
   ...API_FLAGS,
+  ...EDGE_FLAGS,
 } as const;
 
 const INTEGER = /^\d+$/;
@@ -93,7 +98,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };
 
-  const { kernel, name: kernelName } = parseKernel(values.kernel ?? 'edge');
+  const edgeJob = parseEdgeFlags(values);
+  const { kernel, name: kernelName } = edgeJob ? { ...parseKernel('identity'), name: edgeJob.name } : parseKernel(values.kernel ?? 'edge');
   const padding = values.padding === undefined ? 'same' : parsePadding(values.padding);
   const stride = values.stride === undefined ? 1 : parsePair('--stride', values.stride);
   const jobs = values.jobs === undefined ? cores : positiveInteger('--jobs', values.jobs);
@@ -110,6 +116,7 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (depth === 16 && values.output !== undefined && /\.jpe?g$/i.test(values.output)) {
     throw new UsageError('--depth 16 writes 16-bit PNG; JPEG (-o *.jpg) holds 8 bits');
   }
+  if (depth === 16 && edgeJob) throw new UsageError('--depth 16 does not apply to --gradient or --canny (edge maps are 8-bit)');
   const suffix = values.suffix;
 
   if (inputs.length === 0) throw new UsageError('no input files');
@@ -154,6 +161,8 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       weights,
       quality,
       depth,
+      // --border shapes the gradient as it does a convolution (Canny's border is OpenCV's own).
+      edges: edgeJob && 'gradient' in edgeJob.edges ? { gradient: { ...edgeJob.edges.gradient, border } } : edgeJob?.edges,
     },
   };
 }
@@ -292,7 +301,8 @@ function parsePixelLimit(text: string): number | false {
   return n === 0 ? false : n;
 }
 
-function positiveInteger(flag: string, text: string): number {
+/** A positive integer flag value; else a UsageError naming the flag. */
+export function positiveInteger(flag: string, text: string): number {
   const n = Number(text);
   if (!INTEGER.test(text) || !Number.isSafeInteger(n) || n < 1) {
     throw new UsageError(`${flag} must be a positive integer, not '${text}'`);

@@ -4,7 +4,8 @@
  * failed), 2 (usage error, nothing written) or 130 (stopped by SIGINT, 143 by SIGTERM: images in
  * progress are abandoned, their temp files removed, the partial report printed; a second signal
  * exits at once).
- * The work is in run.ts, the flags in args.ts.
+ * The work is in run.ts, the flags in args.ts; `conv2d enqueue | worker | status` (a batch over
+ * many machines) in enqueue.ts, worker.ts and status.ts.
  */
 import { availableParallelism } from 'node:os';
 import { parseCli } from './args.js';
@@ -18,6 +19,7 @@ import { HINT, UsageError, usage, version } from './usage.js';
  * process.exitCode = await main(['photo.png', '-k', 'sobelX']);
  */
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'enqueue' || argv[0] === 'worker' || argv[0] === 'status') return queueCommand(argv[0], argv.slice(1));
   let command: Command;
   try {
     command = parseCli(argv);
@@ -42,6 +44,29 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`conv2d: ${error.message}\n${HINT}\n`);
     return 2;
+  }
+}
+
+/**
+^ * `conv2d enqueue | worker | status` (enqueue.ts, worker.ts, status.ts), loaded only when asked
+ * for, so that a local run never loads BullMQ. A TypeError or RangeError from the library comes
+ * from its argument checks, made before Redis is touched: a usage error like the others.
+ */
+async function queueCommand(name: 'enqueue' | 'worker' | 'status', argv: readonly string[]): Promise<number> {
+  const io = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) };
+  try {
+    if (name === 'enqueue') return await (await import('./enqueue.js')).enqueueCommand(argv, io);
+    if (name === 'worker') return await (await import('./worker.js')).workerCommand(argv, io);
+    const interrupt = interruptSignal();
+    const status = await (await import('./status.js')).statusCommand(argv, io, process.env, interrupt.signal);
+    return status === INTERRUPTED ? interrupt.status() : status;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
+      process.stderr.write(`conv2d ${name}: ${error.message}\n${HINT.replace("conv2d --help", `conv2d ${name} --help`)}\n`);
+      return 2;
+    }
+    process.stderr.write(`conv2d ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { convolveFiles } from '../node/index.js';
-import type { BatchItem, BatchReport } from '../node/index.js';
+import type { BatchItem, BatchOptions, BatchReport } from '../node/index.js';
 import type { CliOptions } from './args.js';
 import { inFlagWords, printable } from './flag-words.js';
 import { createDisplay, type Output, type ProgressMode } from './progress.js';
@@ -32,25 +32,19 @@ export const INTERRUPTED = 130;
  */
 export async function run(options: CliOptions, io: Output = processOutput, signal?: AbortSignal): Promise<0 | 1 | 130> {
   if (options.inputs[0] === STDIO || options.output === STDIO) return runStdio(options, io);
-  const inputs: (string | BatchItem)[] = options.output !== undefined
-    ? [{ input: options.inputs[0], output: options.output }]
-    : options.inputs;
+  const { inputs, ...files } = batchOf(options);
   const display = await createDisplay(progressMode(options), io, process.stdout.isTTY === true);
   const listFiles = !options.quiet && !options.json;
 
   let report: BatchReport;
   try {
     report = await convolveFiles(inputs, options.kernel, options.convolve, {
-      outDir: options.outDir,
-      suffix: options.suffix ?? (options.outDir === undefined ? `-${options.kernelName}` : ''),
+      ...files,
       jobs: options.jobs,
-      color: options.color,
-      map: options.map,
-      skipExisting: options.skipExisting,
-      limitInputPixels: options.limitInputPixels,
       weights: options.weights,
       quality: options.quality,
       depth: options.depth,
+      edges: options.edges,
       signal,
       onProgress(progress) {
         const r = progress.result;
@@ -75,6 +69,25 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
   }
   if (report.interrupted) return INTERRUPTED;
   return report.totals.failed === 0 ? 0 : 1;
+}
+
+/**
+ * The inputs and output options of a batch as the command line names them: `-o` makes one
+ * explicit pair, and the default suffix is `-<kernel>` without --out-dir. Shared by a local run
+ * and `conv2d enqueue`, so a queued batch names its outputs as a local run does.
+ * @example
+ * batchOf(parseCli(['a.png', '-k', 'sobelX']).options) // { inputs: ['a.png'], suffix: '-sobelX', … }
+ */
+export function batchOf(options: CliOptions): { inputs: (string | BatchItem)[] } & Pick<BatchOptions, 'outDir' | 'suffix' | 'color' | 'map' | 'skipExisting' | 'limitInputPixels'> {
+  return {
+    inputs: options.output !== undefined ? [{ input: options.inputs[0], output: options.output }] : options.inputs,
+    outDir: options.outDir,
+    suffix: options.suffix ?? (options.outDir === undefined ? `-${options.kernelName}` : ''),
+    color: options.color,
+    map: options.map,
+    skipExisting: options.skipExisting,
+    limitInputPixels: options.limitInputPixels,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@
 import { convolveToUint8, convolveToUint16, decodeImage, encodeImage, readImage, writeImage } from '../node/index.js';
 import type { Image } from '../node/index.js';
 import { withoutAlpha } from '../core/pixels/alpha.js';
+import { edgeImage } from '../node/batch/edge-image.js';
 import { fileReason } from '../node/file-reason.js';
 import type { CliOptions } from './args.js';
 import { inFlagWords, printable } from './flag-words.js';
@@ -31,9 +32,11 @@ export async function runStdio(options: CliOptions, io: Output, stdin: AsyncIter
     const decodeOptions = { limitInputPixels: options.limitInputPixels, depth: options.depth };
     const image = input === STDIO ? decodeImage(await readAll(stdin, stdinBound(options)), decodeOptions) : readImage(input, decodeOptions);
     const pipeline = options.depth === 16 ? convolveToUint16 : convolveToUint8;
-    result = pipeline(options.color ? withoutAlpha(image) : image, options.kernel, {
-      ...options.convolve, limitInputPixels: options.limitInputPixels, grayscale: !options.color, weights: options.weights, map: options.map,
-    });
+    result = options.edges
+      ? edgeImage(image, options.edges, options)
+      : pipeline(options.color ? withoutAlpha(image) : image, options.kernel, {
+        ...options.convolve, limitInputPixels: options.limitInputPixels, grayscale: !options.color, weights: options.weights, map: options.map,
+      });
   } catch (error) {
     io.err(printable(`${name}: ${inFlagWords(stripName(fileReason(error), input))}`));
     return 1;

@@ -1,8 +1,9 @@
 /**
  * The words of the CLI: `--help` text, the version, and the usage error that exits with status 2.
  */
-import { readFileSync } from 'node:fs';
 import { LINE_INTERVAL } from './progress.js';
+
+export { version } from '../node/version.js';
 
 /** The one-line hint printed under every usage error. */
 export const HINT = "Try 'conv2d --help'.";
@@ -15,16 +16,6 @@ export const HINT = "Try 'conv2d --help'.";
  */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-/**
- * The package version, read from the package.json two levels above this file (`dist/cli/`).
- * @example
- * version() // '0.1.0'
- */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 /**
@@ -93,6 +84,16 @@ Options:
       --quality Q     quality of JPEG outputs, 1-100 (default: 80)
       --depth D       8 (default) or 16: read 16-bit PNGs as stored (8-bit
                       files times 257) and write 16-bit PNGs
+      --gradient OP   instead of convolving: the gradient magnitude of the
+                      gray, OP sobel or scharr (cv2.Sobel / cv2.Scharr, border
+                      --border), written through --map; with
+        --ksize N       Sobel aperture 1, 3, 5 or 7 (default 3)
+        --norm L1|L2    |gx| + |gy| or sqrt(gx² + gy²) (default L2)
+      --canny LOW,HIGH  instead of convolving: Canny's 0/255 edge map of the
+                      gray, the very pixels of cv2.Canny; with
+        --ksize N       Sobel aperture 3, 5 or 7 (default 3)
+        --l2            the L2 gradient norm (cv2.Canny's L2gradient)
+                      Outputs are named <stem>-sobel-L2.png, <stem>-canny.png...
   -j, --jobs N        images processed at once, each on its own thread
                       (default: number of CPUs, ${cores})
       --limit-input-pixels N

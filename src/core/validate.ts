@@ -48,6 +48,14 @@ export function oneOf<T extends string>(value: unknown, name: string, allowed: r
   return value as T;
 }
 
+/** One of a fixed set of numbers (an aperture size...). */
+export function oneOfNumbers<T extends number>(value: unknown, name: string, allowed: readonly T[]): T {
+  const expected = allowed.join(', ').replace(/, (\S+)$/, ' or $1');
+  if (typeof value !== 'number') throw typeError(name, expected, value);
+  if (!(allowed as readonly number[]).includes(value)) throw rangeError(name, expected, value);
+  return value as T;
+}
+
 /** An options argument: undefined or a plain object whose keys are all known. */
 export function optionsObject(value: unknown, name: string, known: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};

@@ -19,6 +19,10 @@ export const PNG_SIGNATURE: readonly number[] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0
 /** PNG colour type for an image of 1–4 channels: gray, gray + alpha, RGB, RGBA. */
 export const PNG_COLOR_TYPES = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 
+/** PNG row filters (PNG spec §9.2), by filter-type byte: `encodePng`'s `filter` option. */
+export const PNG_FILTERS = ['none', 'sub', 'up', 'average', 'paeth'] as const;
+export type PngFilter = (typeof PNG_FILTERS)[number];
+
 /** Whether `bytes` starts with the PNG signature. */
 export function hasPngSignature(bytes: Uint8Array): boolean {
   return bytes.length >= PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b);

@@ -3,13 +3,14 @@
  * (PNG or JPEG signature), never from the file name; `encodeImage` and `writeImage` choose the
  * encoder from the format or the output's extension. Files go through ./files.ts.
  */
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { typeError, rangeError } from '../core/errors.js';
 import { hasJpegSignature } from '../core/jpeg/header.js';
 import { optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
-import { readFileBounded, writeFileAtomic } from './files.js';
+import { namingFile, readFileBounded, writeAtomically } from './files.js';
 import { pixelLimit } from '../core/limits.js';
 import { decodeJpeg, encodeJpeg } from './jpeg.js';
 import { PNG_HEAD, decodePng, encodePng, pngSizeBound } from './png.js';
@@ -40,6 +41,25 @@ export function formatOfBytes(bytes: Uint8Array): ImageFormat | undefined {
   if (hasPngSignature(bytes)) return 'png';
   if (hasJpegSignature(bytes)) return 'jpeg';
   return undefined;
+}
+
+/**
+ * The format of the file at `path` by its first bytes, or undefined for any other content and for a
+ * file that cannot be read (the reader that follows reports why).
+ * @example
+ * formatOfFile('chelsea.jpg') // 'jpeg'
+ */
+export function formatOfFile(path: string): ImageFormat | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = new Uint8Array(8);
+    return formatOfBytes(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The format an output path asks for by its extension, or undefined for any other. */
@@ -79,15 +99,7 @@ export function readImage(path: string, options?: ImageDecodeOptions): Image<Uin
 export function readImage(path: string, options?: ImageDecodeOptions): Image<Uint8Array | Uint16Array> {
   if (typeof path !== 'string') throw typeError('path', 'a file path string', path);
   const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels', 'depth']).limitInputPixels);
-  try {
-    const bytes = readFileBounded(path, PNG_HEAD, (head) => sizeBound(head, limit));
-    return decodeImage(bytes, options);
-  } catch (cause) {
-    // System errors (ENOENT, EACCES...) keep their code for the caller; ours already name the file.
-    if ((cause as { code?: unknown }).code !== undefined || (cause as Error).message.startsWith(`${path}: `)) throw cause;
-    const message = `${path}: ${(cause as Error).message}`;
-    throw cause instanceof RangeError ? new RangeError(message, { cause }) : new Error(message, { cause });
-  }
+  return namingFile(path, () => decodeImage(readFileBounded(path, PNG_HEAD, (head) => sizeBound(head, limit)), options));
 }
 
 /**
@@ -134,5 +146,5 @@ export function writeImage(path: string, image: Image, options?: ImageEncodeOpti
     throw rangeError('path', `a file name ending in ${Object.keys(IMAGE_EXTENSIONS).join(', ')}`, path);
   }
   const bytes = encodeImage(image, format, options); // encoded first, so a bad image changes nothing
-  writeFileAtomic(path, bytes, format.toUpperCase());
+  writeAtomically(path, (fd) => writeFileSync(fd, bytes), `cannot write ${format.toUpperCase()}`);
 }

@@ -12,9 +12,10 @@ import { createRequire } from 'node:module';
 import decoderFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
 import encoderFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import { jpegInfo } from '../core/jpeg/header.js';
-import { checkPixels, pixelLimit } from '../core/limits.js';
+import { decodeArgs } from '../core/decode-args.js';
+import { checkPixels } from '../core/limits.js';
 import { orient } from '../core/pixels/orient.js';
-import { checkDepth, toDepth16 } from '../core/pixels/depth.js';
+import { toDepth16 } from '../core/pixels/depth.js';
 import { typeError } from '../core/errors.js';
 import { checkImage, integer, optionsObject } from '../core/validate.js';
 import type { Image } from '../core/types.js';
@@ -109,13 +110,7 @@ function withCodec<T>(which: 'decoder' | 'encoder', call: (instance: Instance) =
 export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options: JpegDecodeOptions & { depth: 16 }): Image<Uint16Array>;
 export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecodeOptions): Image<Uint8Array>;
 export function decodeJpeg(bytes: Uint8Array | ArrayBuffer, options?: JpegDecodeOptions): Image<Uint8Array | Uint16Array> {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-    throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
-  }
-  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
-  const limit = pixelLimit(o.limitInputPixels);
-  const depth = checkDepth(o.depth);
-  const data = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+  const { bytes: data, limit, depth } = decodeArgs(bytes, options);
   const info = jpegInfo(data);
   checkPixels('JPEG', info.width, info.height, limit);
   if (info.components !== 1 && info.components !== 3) {

@@ -43,12 +43,12 @@ export function convolveRows(image: Image, kernel: Kernel, options: ConvolveOpti
 }
 
 /** The caller's `options.out`, checked: a Float32Array of the output's length, apart from the input. */
-export function checkOut(out: unknown, length: number, image: Image): Float32Array {
-  if (!(out instanceof Float32Array)) throw typeError('options.out', 'a Float32Array', out);
-  if (out.length !== length) throw rangeError('options.out', `a Float32Array of length ${length} (outH × outW × channels)`, out);
+export function checkOut(out: unknown, length: number, image: Image, name = 'options.out'): Float32Array {
+  if (!(out instanceof Float32Array)) throw typeError(name, 'a Float32Array', out);
+  if (out.length !== length) throw rangeError(name, `a Float32Array of length ${length} (outH × outW × channels)`, out);
   const src = image.data;
   const overlaps = out.buffer === src.buffer &&
     out.byteOffset < src.byteOffset + src.byteLength && src.byteOffset < out.byteOffset + out.byteLength;
-  if (overlaps) throw rangeError('options.out', 'an array that does not overlap image.data', out);
+  if (overlaps) throw rangeError(name, 'an array that does not overlap image.data', out);
   return out;
 }

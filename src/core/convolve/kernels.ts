@@ -6,6 +6,7 @@
  */
 import { rangeError } from '../errors.js';
 import { finiteNumber, integer, MAX_SIDE } from '../validate.js';
+import { sobel } from '../edges/deriv-kernels.js';
 
 type Matrix = readonly (readonly number[])[];
 
@@ -52,8 +53,9 @@ function gaussian(sigma: number, size?: number): number[][] {
 }
 
 /**
- * Ready-made kernels. Fixed ones are frozen `number[][]`; `box(n)` and `gaussian(sigma, size?)`
- * return new arrays.
+ * Ready-made kernels. Fixed ones are frozen `number[][]`; `box(n)`, `gaussian(sigma, size?)` and
+ * `sobel(dx, dy, ksize?)` (OpenCV's getDerivKernels, Scharr with ksize -1 or "scharr") return new
+ * arrays.
  * @example
  * convolve2d(gray, kernels.edge, { padding: 'same' });
  * convolve2d(gray, kernels.gaussian(1.5), { padding: 'same', border: 'reflect' });
@@ -62,6 +64,7 @@ export const kernels = Object.freeze({
   identity: freeze([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
   box,
   gaussian,
+  sobel,
   sobelX,
   sobelY: freeze(transpose(sobelX)),
   scharrX,
@@ -76,4 +79,4 @@ export const kernels = Object.freeze({
 });
 
 /** Names of the kernels that take no parameters. */
-export type FixedKernelName = Exclude<keyof typeof kernels, 'box' | 'gaussian'>;
+export type FixedKernelName = Exclude<keyof typeof kernels, 'box' | 'gaussian' | 'sobel'>;

@@ -8,13 +8,11 @@
  */
 import { rangeError, typeError } from '../errors.js';
 import type { GrayscaleOptions, GrayWeights, Image, PixelData } from '../types.js';
-import { saturate } from './rounding.js';
 import { checkImage, finiteNumber, optionsObject } from '../validate.js';
+import { grayFromIntegers } from '../wasm/pixels.js';
 
 const BT601: readonly [number, number, number] = [0.299, 0.587, 0.114];
 const BT709: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];
-/** OpenCV's RY15, GY15, BY15: round(w · 2^15) for BT.601. */
-const BT601_Q15: readonly [number, number, number] = [9798, 19235, 3735];
 
 /** Checks a `weights` value and returns [r, g, b]. */
 export function checkWeights(value: unknown, name = 'options.weights'): readonly [number, number, number] {
@@ -52,16 +50,11 @@ export function toGrayscale<D extends PixelData>(image: Image<D>, options?: Gray
     for (let i = 0; i < n; i++) dst[i] = src[i * C];
   } else if (src instanceof Float32Array) {
     for (let i = 0, p = 0; i < n; i++, p += C) dst[i] = wr * src[p] + wg * src[p + 1] + wb * src[p + 2];
-  } else if (wr === BT601[0] && wg === BT601[1] && wb === BT601[2]) {
-    const [qr, qg, qb] = BT601_Q15;
-    // Exact integer maths: the largest sum, 65535 · 32768 + 2^14, is below 2^31.
-    for (let i = 0, p = 0; i < n; i++, p += C) dst[i] = (src[p] * qr + src[p + 1] * qg + src[p + 2] * qb + 16384) >>> 15;
   } else {
-    const max = src instanceof Uint16Array ? 65535 : 255;
-    for (let i = 0, p = 0; i < n; i++, p += C) {
-      const v = wr * src[p] + wg * src[p + 1] + wb * src[p + 2];
-      dst[i] = saturate(v, max);
-    }
+    // 8- and 16-bit: in WebAssembly, BT.601 in OpenCV's 15-bit fixed point (exact integer maths:
+    // the largest sum, 65535 · 32768 + 2^14, is below 2^32), other weights in float64.
+    const standard = wr === BT601[0] && wg === BT601[1] && wb === BT601[2];
+    grayFromIntegers(src, C, dst as Uint8Array | Uint16Array, standard ? undefined : [wr, wg, wb]);
   }
   return { width, height, channels: 1, data: dst as D };
 }

@@ -52,7 +52,8 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   const { img, gray, weights, mapping, alphaMode, convolveOptions } = pipelineArgs(image, options);
   const bytes = img.data instanceof Uint8Array || img.data instanceof Uint8ClampedArray;
   const standardWeights = weights === undefined || weights === 'bt601';
-  const fuse = bytes && mapping !== 'normalize' && (!gray || (standardWeights && img.channels >= 3));
+  // 1- and 2-channel images are their own gray channel whatever the weights (toGrayscale copies it).
+  const fuse = bytes && mapping !== 'normalize' && (!gray || standardWeights || img.channels < 3);
   if (!gray && alphaMode === 'keep' && (img.channels === 2 || img.channels === 4)) {
     return alphaCarried(convolveToUint8, img, kernel, convolveOptions, mapping);
   }
@@ -63,8 +64,8 @@ export function convolveToUint8(image: Image, kernel: Kernel, options?: Pipeline
   const channels = gray ? 1 : img.channels;
   const factors = factorsFor(k, plan);
   const data = new Uint8Array(plan.outH * plan.outW * channels);
-  // 1- and 2-channel images are their own gray channel: convolve channel 0 only.
-  const source = gray && img.channels < 3 ? toGrayscale(img) : img;
+  // A 2-channel image's gray channel is channel 0: copied out once, then convolved alone.
+  const source = gray && img.channels === 2 ? toGrayscale(img) : img;
   convolveWasm(source, k, plan, { data, channels, gray: gray && img.channels >= 3, absolute: mapping === 'abs' }, factors);
   return { width: plan.outW, height: plan.outH, channels: channels as Image['channels'], data };
 }

@@ -6,7 +6,7 @@ import type { Image, Uint8Options } from '../types.js';
 import { saturate } from './rounding.js';
 import { checkImage, oneOf, optionsObject } from '../validate.js';
 import { MAPS } from '../vocabulary.js';
-
+import { mapFloatToBytes } from '../wasm/pixels.js';
 
 /**
  * Maps values to 0..255 and returns a Uint8Array image with the same size and channels.
@@ -39,7 +39,10 @@ function toIntegers<T extends Uint8Array | Uint16Array>(image: Image, options: U
   const src = img.data;
   const n = src.length;
   const dst = new Out(n);
-  if (map === 'clamp') {
+  if (src instanceof Float32Array && dst instanceof Uint8Array) {
+    // Every convolution result to 8 bits: mapped in WebAssembly, a chunk at a time.
+    mapFloatToBytes(src, dst, map);
+  } else if (map === 'clamp') {
     for (let i = 0; i < n; i++) dst[i] = saturate(src[i], max);
   } else if (map === 'abs') {
     for (let i = 0; i < n; i++) dst[i] = saturate(Math.abs(src[i]), max);

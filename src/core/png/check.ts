@@ -27,7 +27,7 @@ export interface PngInfo {
 /** The IHDR fields, as `checkPng` returns them and `inflatedLength` needs them. */
 export type PngHeader = Pick<PngInfo, 'width' | 'height' | 'bitDepth' | 'colorType' | 'interlace'>;
 
-const MAX_UINT31 = 0x7fffffff;
+export const MAX_UINT31 = 0x7fffffff;
 
 /** Allowed bit depths per colour type (PNG spec table 11.1). */
 const DEPTHS: Record<number, readonly number[]> = {
@@ -39,20 +39,20 @@ const DEPTHS: Record<number, readonly number[]> = {
 };
 
 /** Samples per pixel for each colour type. */
-const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+export const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 /** Adam7 passes as [x0, y0, dx, dy] (PNG spec section 8.2). */
-const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
+export const ADAM7: readonly (readonly [number, number, number, number])[] = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]];
 
 let crcTable: Uint32Array | undefined;
 
 /**
  * CRC-32 (ISO 3309, polynomial 0xEDB88320) over `bytes[start, end)`, as PNG chunks carry it.
- * The 1 KB table is built on first use.
+ * The 1 KB table is built on first use. Pass the previous value to continue over the next piece.
  * @example
  * crc32(new TextEncoder().encode('123456789')); // 0xcbf43926, the standard check value
  */
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
+export function crc32(bytes: Uint8Array, start = 0, end = bytes.length, previous = 0): number {
   if (!crcTable) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -61,7 +61,7 @@ export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number 
       crcTable[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = start; i < end; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
@@ -75,7 +75,7 @@ function readUint32(bytes: Uint8Array, at: number): number {
 }
 
 /** A chunk type as text when it is four letters, else as hex, so messages stay printable. */
-function typeName(bytes: Uint8Array, at: number): string {
+export function typeName(bytes: Uint8Array, at: number): string {
   const codes = Array.from(bytes.subarray(at, at + 4));
   const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   return codes.every(isLetter)
@@ -84,7 +84,7 @@ function typeName(bytes: Uint8Array, at: number): string {
 }
 
 /** What the walk has seen so far; `checkChunkOrder` reads and updates it. */
-interface WalkState {
+export interface WalkState {
   info?: PngHeader;
   /** Entries in PLTE; 0 until it is seen. */
   paletteEntries: number;
@@ -110,7 +110,7 @@ function parseHeader(bytes: Uint8Array, dataAt: number, length: number): PngHead
 }
 
 /** Checks where one chunk may appear and what it may hold, given the chunks before it. */
-function checkChunkOrder(state: WalkState, type: string, bytes: Uint8Array, dataAt: number, length: number): void {
+export function checkChunkOrder(state: WalkState, type: string, bytes: Uint8Array, dataAt: number, length: number): void {
   if (!state.info) {
     if (type !== 'IHDR') throw invalid(`first chunk is ${type}, expected IHDR`);
     state.info = parseHeader(bytes, dataAt, length);
@@ -166,12 +166,12 @@ function checkChunkOrder(state: WalkState, type: string, bytes: Uint8Array, data
  * Checks the structure of a PNG file and returns its header and its length up to IEND.
  * Throws an `Error` whose message starts with `Invalid PNG: ` and says what is wrong.
  * Pixel data is not inflated: a decoder must still check that the zlib stream in `idat` is whole
- * and inflates to exactly `inflatedLength(info)` bytes.
+ * and inflates to exactly `inflatedLength(info)` bytes. `crc` may be a platform's faster CRC-32.
  * @example
  * const { width, height, byteLength } = checkPng(bytes);
  * const png = bytes.subarray(0, byteLength); // drops anything after IEND
  */
-export function checkPng(bytes: Uint8Array): PngInfo {
+export function checkPng(bytes: Uint8Array, crc: (bytes: Uint8Array, start: number, end: number) => number = crc32): PngInfo {
   if (!hasPngSignature(bytes)) {
     throw invalid('bad signature (not a PNG file, or one damaged by a text-mode transfer)');
   }
@@ -188,7 +188,7 @@ export function checkPng(bytes: Uint8Array): PngInfo {
     const dataAt = at + 8;
     const end = dataAt + length + 4;
     if (end > bytes.length) throw invalid(`truncated ${type} chunk`);
-    if (crc32(bytes, at + 4, dataAt + length) !== readUint32(bytes, dataAt + length)) {
+    if (crc(bytes, at + 4, dataAt + length) !== readUint32(bytes, dataAt + length)) {
       throw invalid(`bad CRC in ${type} chunk`);
     }
     checkChunkOrder(state, type, bytes, dataAt, length);

@@ -21,12 +21,16 @@ export class BandSource {
   private readonly rowMapPtr: Ptr;
   private readonly srcPtr: Ptr;
   private count = 0;
+  /** One float32 channel: copied straight into the plane (`fillOneChannel`). */
+  private readonly direct: boolean;
 
   /**
    * Reserves room in `layout` for bands of up to `maxRows` padded rows. With `gray`, the planes are
-   * the BT.601 gray of 8-bit RGB(A) pixels (toGrayscale's values), one channel.
+   * the BT.601 gray of 8-bit RGB(A) pixels (toGrayscale's values), one channel. `image.data` may be
+   * a window of rows starting at source row `sourceRow0` (streaming); `image.height` is the whole.
    */
-  constructor(private readonly image: Image, plan: ConvolvePlan, layout: Layout, maxRows: number, private readonly gray = false) {
+  constructor(private readonly image: Image, plan: ConvolvePlan, layout: Layout, maxRows: number, private readonly gray = false,
+    private readonly sourceRow0 = 0) {
     const { width: W, height: H, channels: C, data } = image;
     this.padW = W + plan.left + plan.right;
     this.padH = H + plan.top + plan.bottom;
@@ -37,8 +41,11 @@ export class BandSource {
     this.colMapPtr = layout.take(this.padW * 4);
     this.rowMapPtr = layout.take(maxRows * 4);
     this.planePtr = layout.take(maxRows * this.padW * 4);
-    // Multi-channel input is copied in raw, one source row per padded row, and de-interleaved in WASM.
-    this.srcPtr = C === 1 ? 0 : layout.take(maxRows * W * C * data.BYTES_PER_ELEMENT);
+    // Integer and multi-channel input is copied in raw, one source row per padded row, and converted
+    // (de-interleaved) in WASM: a typed-array copy that converts bytes to float32 runs element by
+    // element in JavaScript and cost more than the 3×3 convolution of the same rows.
+    this.direct = C === 1 && data instanceof Float32Array;
+    this.srcPtr = this.direct ? 0 : layout.take(maxRows * W * C * data.BYTES_PER_ELEMENT);
   }
 
   /** Call once after memory is reserved: writes the column map. */
@@ -55,7 +62,7 @@ export class BandSource {
     const { width: W, channels: C, data } = this.image;
     const buffer = wasm.memory.buffer;
     this.count = count;
-    if (C === 1) {
+    if (this.direct) {
       this.fillOneChannel(wasm, first, count, step);
       return;
     }
@@ -64,16 +71,17 @@ export class BandSource {
     const whole = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const bandRowMap = new Int32Array(buffer, this.rowMapPtr, count);
     for (let r = 0; r < count; r++) {
-      const from = this.rowMap[first + r * step];
-      bandRowMap[r] = from < 0 ? -1 : r;
-      if (from >= 0) setRow(src, whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+      const row = this.rowMap[first + r * step];
+      bandRowMap[r] = row < 0 ? -1 : r;
+      const from = row - this.sourceRow0; // in the window of rows the caller holds
+      if (row >= 0) setRow(src, whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
     }
   }
 
-  /** Builds channel `c` of the loaded rows into the plane (a no-op for one channel). */
+  /** Builds channel `c` of the loaded rows into the plane (a no-op for one float32 channel). */
   channel(wasm: ModuleExports, c: number): void {
     const { width: W, channels: C, data } = this.image;
-    if (C === 1) return;
+    if (this.direct) return;
     if (this.gray) {
       wasm.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
       return;
@@ -104,7 +112,7 @@ export class BandSource {
       }
       let n = 1;
       while (r + n < count && rowMap[first + (r + n) * step] === from + n) bandRowMap[r + n++] = from;
-      setRow(staged, data.subarray(from * W, (from + n) * W), r * W);
+      setRow(staged, data.subarray((from - this.sourceRow0) * W, (from - this.sourceRow0 + n) * W), r * W);
       r += n;
     }
     wasm.expandRows(this.planePtr, count, W, this.padW, this.left, this.rowMapPtr, this.colMapPtr, this.cval);

@@ -14,7 +14,7 @@ import { Layout, getModule, reserve, writeBand, type RowRange, type Target } fro
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
  * small enough to sit in a core's L2 cache.
  */
-const BAND_BYTES = 1 << 20;
+export const BAND_BYTES = 1 << 20;
 
 /** Output rows per band, so that a band's padded input is about BAND_BYTES. */
 function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number): number {
@@ -29,7 +29,7 @@ function bandRows(plan: ConvolvePlan, padW: number, channels: number, kH: number
  * dilation skip included. Past this size (a huge stride or dilation) bands are one output row
  * and hold only the kH rows it reads.
  */
-const DENSE_LIMIT = 32 << 20;
+export const DENSE_LIMIT = 32 << 20;
 
 /**
  * Horizontal strides up to this run as a stride-1 SIMD row, subsampled (convolvePlane does it when
@@ -54,7 +54,7 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   if (sparse) band = 1;
 
   const layout = new Layout(wasm.heapBase());
-  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray);
+  const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray, rows.sourceRow0);
   const kernelPtr = layout.take(kernel.data.length * 4);
   const dstPtr = layout.take(band * outW * C * 4);
   // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
@@ -91,6 +91,6 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
           count, outW, dstPtr, C, c, scratchPtr);
       }
     }
-    writeBand(wasm, target, dstPtr, count * outW * C, i0 * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - (rows.outputRow0 ?? 0)) * outW * C);
   }
 }

@@ -91,7 +91,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
 
   const layout = new Layout(wasm.heapBase());
-  const source = new BandSource(image, plan, layout, T, target.gray);
+  const source = new BandSource(image, plan, layout, T, target.gray, rows.sourceRow0);
   const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
   const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
   const tw = layout.take(T * 8);
@@ -153,6 +153,6 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         });
       }
     }
-    writeBand(wasm, target, dstPtr, count * outW * C, i0 * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - (rows.outputRow0 ?? 0)) * outW * C);
   }
 }

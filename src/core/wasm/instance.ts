@@ -36,6 +36,14 @@ export interface ModuleExports {
   grayPlaneU8(src: Ptr, srcW: number, channels: number, rowMap: Ptr, padH: number, colMap: Ptr, padW: number,
     cval: number, plane: Ptr): void;
   mapToU8(p: Ptr, count: number, absolute: boolean): void;
+  finiteRangeF32(p: Ptr, count: number, out: Ptr): void;
+  normalizeToU8(p: Ptr, count: number, lo: number, range: number): void;
+  grayQ15U8(src: Ptr, dst: Ptr, n: number, channels: number): void;
+  grayQ15U16(src: Ptr, dst: Ptr, n: number, channels: number): void;
+  grayWeighted(src: Ptr, dst: Ptr, n: number, channels: number, wide: boolean, wr: number, wg: number, wb: number): void;
+  cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
+    high: number, work: Ptr, map: Ptr, stack: Ptr): void;
+  gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
 }
 
 /**
@@ -50,8 +58,13 @@ export interface Target {
   absolute?: boolean;
 }
 
-/** Output rows `first` (inclusive) to `end` (exclusive): the part of the output one call computes. */
-export interface RowRange { first: number; end: number }
+/**
+ * Output rows `first` (inclusive) to `end` (exclusive): the part of the output one call computes.
+ * A streaming caller holds only a window of the image: its `data` starts at source row
+ * `sourceRow0` (it must hold every row the range reads), and `target.data` at output row
+ * `outputRow0`. Both default to 0: the whole image, the whole output.
+ */
+export interface RowRange { first: number; end: number; sourceRow0?: number; outputRow0?: number }
 
 /** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
 export function writeBand(wasm: ModuleExports, target: Target, ptr: Ptr, count: number, offset: number): void {

@@ -21,13 +21,15 @@ import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../..
 import { checkInputs, checkOutDirHoldsNoInput, defaultSuffix, expand, path, realPath, type Naming } from './inputs.js';
 import { Run, removeStaleTempFiles, removeTempFiles } from './run.js';
 import { dirname } from 'node:path';
-import type { BatchItem, BatchOptions, BatchReport } from './types.js';
+import type { BatchEdges, BatchItem, BatchOptions, BatchReport } from './types.js';
+import { canny, type CannyOptions } from '../../core/edges/canny.js';
+import { gradient, type GradientOptions } from '../../core/edges/gradient.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
 import { checkWeights } from '../../core/pixels/grayscale.js';
 import { checkDepth } from '../../core/pixels/depth.js';
 
-export type { BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
+export type { BatchEdges, BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
 export { removeTempFiles } from './run.js';
 
 /**
@@ -55,34 +57,28 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'quality', 'weights', 'depth',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'edges', 'quality', 'weights', 'depth',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
-  const workerData = checkConvolution(kernel, options, b.limitInputPixels);
-  const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
-  // Without either, the CLI's naming: photo.png → photo-edge.png next to it.
-  const suffix = b.suffix !== undefined ? suffixOf(b.suffix) : outDir === undefined ? defaultSuffix(workerData.kernel) : '';
+  const convolution = checkConvolution(kernel, options, b.limitInputPixels);
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
-  workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
-  workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
-  const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
-  workerData.limitInputPixels = b.limitInputPixels;
+  // Without either, the CLI's naming: photo.png → photo-edge.png next to it.
+  const named = b.outDir === undefined && b.suffix === undefined ? { ...b, suffix: defaultSuffix(convolution.kernel) } : b;
+  const { naming, skipExisting, workerData } = checkFileOptions(named, list, convolution);
   if (b.weights !== undefined) {
     checkWeights(b.weights, 'batch.weights');
     workerData.weights = b.weights; // as given: the pipeline's fast path knows "bt601" by name
   }
   if (b.depth !== undefined) workerData.depth = checkDepth(b.depth, 'batch.depth');
   if (b.quality !== undefined) workerData.quality = integer(b.quality, 'batch.quality', 1, 100);
+  if (b.edges !== undefined) {
+    if (workerData.color) throw rangeError('batch.color', 'false with batch.edges (edges are found on the gray)', b.color);
+    if (workerData.depth === 16) throw rangeError('batch.depth', '8 with batch.edges (edge maps are 8-bit)', b.depth);
+    workerData.edges = checkEdges(b.edges);
+  }
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);
   const signal = b.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw typeError('batch.signal', 'an AbortSignal', signal);
-  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : realPath(outDir), suffix };
-  if (Array.isArray(list)) checkOutDirHoldsNoInput(list, naming);
-
-  // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
-  if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
-    throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
-  }
 
   const run = new Run(naming, skipExisting, b.onProgress);
   if (Array.isArray(list)) {
@@ -91,16 +87,7 @@ export async function convolveFiles(
   }
   if (signal?.aborted) return run.report(true);
 
-  // Loaded on first use, so that importing the library does not pay for the pool.
-  const { Piscina: Pool } = await import('piscina');
-  const pool: Piscina<BatchTask, BatchTaskResult> = new Pool<BatchTask, BatchTaskResult>({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: 0,
-    maxThreads: jobs,
-    // Threads stay for the whole run; they go when the pool is destroyed at the end.
-    idleTimeout: 60_000,
-    workerData,
-  });
+  const pool = await createBatchPool(jobs, workerData);
   const inFlight = new Map<Promise<void>, string>(); // task → its output
   let interrupted = false;
   let halt = () => {};
@@ -153,8 +140,34 @@ export async function convolveFiles(
   return run.report(interrupted);
 }
 
-/** Checks the kernel and convolution options once, before any file is touched. */
-function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, batchLimit: unknown): BatchWorkerData {
+/**
+ * A pool of `jobs` worker threads that each run worker.ts on one image per task, for the
+ * convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms unused (a
+ * local run keeps them for the whole run and destroys the pool at the end; a queue worker, in
+ * ../../queue, keeps its pool between images).
+ * @example
+ * const pool = await createBatchPool(2, checkFileOptions({ outDir: 'out' }, [], checkConvolution(kernels.edge, {}, undefined)).workerData);
+ * await pool.run({ input: 'a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
+ */
+export async function createBatchPool(jobs: number, workerData: BatchWorkerData, idleTimeout = 60_000): Promise<Piscina<BatchTask, BatchTaskResult>> {
+  // Loaded on first use, so that importing the library does not pay for the pool.
+  const { Piscina: Pool } = await import('piscina');
+  return new Pool<BatchTask, BatchTaskResult>({
+    filename: new URL('./worker.js', import.meta.url).href,
+    minThreads: 0,
+    maxThreads: jobs,
+    idleTimeout,
+    workerData,
+  });
+}
+
+/**
+ * Checks the kernel and convolution options once, before any file is touched (also what a queue
+ * worker does with the spec each job carries), with the limit the images will get.
+ * @example
+ * checkConvolution(kernels.edge, { padding: 'same' }, undefined) // { kernel: { width: 3, height: 3, data }, options: { padding: 'same' }, color: false, map: 'clamp' }
+ */
+export function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, batchLimit: unknown): BatchWorkerData {
   const k = checkKernel(kernel);
   if (isPlainObject(options) && options.out !== undefined) {
     throw typeError('options.out', 'nothing (each image gets its own output in a batch)', options.out);
@@ -167,6 +180,73 @@ function checkConvolution(kernel: Kernel, options: ConvolveOptions | undefined, 
     throw rangeError('options.method', '"auto" or "direct" for this kernel, which is not separable (rank 1)', plan.method);
   }
   return { kernel: k, options: { ...options }, color: false, map: 'clamp' };
+}
+
+/** The checked options that name the outputs and shape the pixels: what a local run and a queued one share. */
+export interface FileSettings {
+  naming: Naming;
+  skipExisting: boolean;
+  /** The convolution with `color`, `map` and `limitInputPixels` filled in: what worker.ts takes. */
+  workerData: BatchWorkerData;
+}
+
+/**
+ * Checks `batch.outDir`, `suffix`, `color`, `map`, `skipExisting` and `limitInputPixels` (the
+ * caller has checked that `batch` is an object with known keys), and refuses a batch whose
+ * outputs would overwrite their inputs or whose output directory holds an input directory.
+ * @example
+ * checkFileOptions({ outDir: 'edges', map: 'abs' }, ['photos/'], checkConvolution(kernels.edge, {}, undefined))
+ * // { naming: { outDir: 'edges', outDirPath: '/…/edges', suffix: '' }, skipExisting: false, workerData: { … map: 'abs' } }
+ */
+export function checkFileOptions(
+  b: Pick<BatchOptions, 'outDir' | 'suffix' | 'color' | 'map' | 'skipExisting' | 'limitInputPixels'>,
+  list: readonly (string | BatchItem)[] | AsyncIterable<string | BatchItem>,
+  convolution: BatchWorkerData,
+): FileSettings {
+  const outDir = b.outDir === undefined ? undefined : path(b.outDir, 'batch.outDir');
+  const suffix = b.suffix === undefined ? '' : suffixOf(b.suffix);
+  const workerData = { ...convolution };
+  workerData.color = b.color === undefined ? false : bool(b.color, 'batch.color');
+  workerData.map = b.map === undefined ? 'clamp' : oneOf(b.map, 'batch.map', MAPS);
+  const skipExisting = b.skipExisting === undefined ? false : bool(b.skipExisting, 'batch.skipExisting');
+  if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
+  workerData.limitInputPixels = b.limitInputPixels;
+  const naming: Naming = { outDir, outDirPath: outDir === undefined ? undefined : realPath(outDir), suffix };
+  if (Array.isArray(list)) checkOutDirHoldsNoInput(list, naming);
+  // Checked here when the inputs are a list; from an async iterable, such inputs are refused one by one.
+  if (outDir === undefined && suffix === '' && Array.isArray(list) && list.some((item) => typeof item === 'string')) {
+    throw rangeError('batch.suffix', 'a non-empty suffix when there is no batch.outDir (outputs would overwrite their inputs)', suffix);
+  }
+  return { naming, skipExisting, workerData };
+}
+
+/** `batch.edges`, checked by running it on a 1×1 image (every option is checked before any pixel). */
+function checkEdges(value: unknown): BatchEdges {
+  const name = 'batch.edges';
+  const o = optionsObject(value, name, ['canny', 'gradient']);
+  const keys = Object.keys(o);
+  if (keys.length !== 1) throw typeError(name, '{ canny: {...} } or { gradient: {...} }', value);
+  const pixel = { width: 1, height: 1, channels: 1 as const, data: new Uint8Array(1) };
+  if (o.canny !== undefined) {
+    renamed(`${name}.canny`, () => canny(pixel, o.canny as CannyOptions));
+    return { canny: { ...(o.canny as CannyOptions) } };
+  }
+  if (isPlainObject(o.gradient) && o.gradient.direction !== undefined) {
+    throw typeError(`${name}.gradient.direction`, 'nothing (a batch writes the magnitude)', o.gradient.direction);
+  }
+  renamed(`${name}.gradient`, () => gradient(pixel, o.gradient as GradientOptions));
+  return { gradient: { ...(o.gradient as GradientOptions) } };
+}
+
+/** Runs `check`; an error naming `options` is thrown again, of the same class, naming `name`. */
+function renamed(name: string, check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(error.message.replace(/\boptions\b/, name));
+    if (error instanceof RangeError) throw new RangeError(error.message.replace(/\boptions\b/, name));
+    throw error;
+  }
 }
 
 function suffixOf(value: unknown): string {

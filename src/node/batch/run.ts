@@ -198,11 +198,12 @@ export class Run {
 /**
  * Removes the temp files `writePng` may have left for these outputs when their worker thread was
  * stopped mid-write: `.<name>.<pid>.<hex>.tmp` beside each output, for this process's pid only
- * (another process may be writing the same directory). Returns the paths removed.
+ * (another process may be writing the same directory), or for any pid with `'any'` (a queue
+ * worker retrying a job whose first worker died). Returns the paths removed.
  * @example
  * await removeTempFiles(['out/a.png']) // ['out/.a.png.4242.3f9a0c1b2d4e.tmp']
  */
-export async function removeTempFiles(outputs: Iterable<string>, pid = process.pid): Promise<string[]> {
+export async function removeTempFiles(outputs: Iterable<string>, pid: number | 'any' = process.pid): Promise<string[]> {
   const byDir = new Map<string, Set<string>>();
   for (const output of outputs) {
     const dir = dirname(output);
@@ -220,7 +221,7 @@ export async function removeTempFiles(outputs: Iterable<string>, pid = process.p
     }
     for (const entry of entries) {
       const m = TEMP_NAME.exec(entry);
-      if (!m || !names.has(m[1]) || Number(m[2]) !== pid) continue;
+      if (!m || !names.has(m[1]) || (pid !== 'any' && Number(m[2]) !== pid)) continue;
       try {
         await unlink(join(dir, entry));
         removed.push(join(dir, entry));

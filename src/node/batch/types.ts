@@ -1,5 +1,13 @@
 /** The public types of `convolveFiles`: its options, its report, and its progress events. */
 import type { GrayWeights, Uint8Map } from '../../core/types.js';
+import type { CannyOptions } from '../../core/edges/canny.js';
+import type { GradientOptions } from '../../core/edges/gradient.js';
+
+/**
+ * Edge detection instead of the convolution: `canny`'s 0/255 map, or `gradient`'s magnitude mapped
+ * to bytes by `map`, of each image's BT.601 gray.
+ */
+export type BatchEdges = { canny: CannyOptions } | { gradient: Omit<GradientOptions, 'direction'> };
 
 /** An input with its output named explicitly. */
 export interface BatchItem {
@@ -36,6 +44,8 @@ export interface BatchOptions {
   weights?: GrayWeights;
   /** How results become 8-bit pixels, as `toUint8` (default `"clamp"`). */
   map?: Uint8Map;
+  /** Edge detection instead of convolving (`kernel` and `options` are then not used; no `color`). */
+  edges?: BatchEdges;
   /** Leave inputs whose output already exists alone (status `"skipped"`), to resume a run. */
   skipExisting?: boolean;
   /**

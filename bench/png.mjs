@@ -1,0 +1,79 @@
+// PNG codec benchmark (npm run bench:png): decode of a 1280×1000 RGB photo PNG and encode of its
+// convolved 8-bit gray result, by this library (node:zlib), by pngjs (the old Node codec) and by
+// sharp (libspng/libpng + zlib), median of 9 runs in turn in one process; then the encoder's
+// filter and level choices, time and bytes, which set encodePng's defaults.
+import { constants, deflateSync, inflateSync } from 'node:zlib';
+import { loadavg } from 'node:os';
+import sharp from 'sharp';
+import pngjs from 'pngjs';
+import { convolveToUint8, decodePng, encodePng, kernels, PNG_FILTERS } from '../dist/node/index.js';
+
+const RUNS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+sharp.concurrency(1);
+
+const sample = new URL('../assets/astronaut.png', import.meta.url).pathname;
+const wide = await sharp(sample).extend({ right: 1280, bottom: 1000, extendWith: 'mirror' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+const photoPng = await sharp(wide.data, { raw: wide.info }).extract({ left: 0, top: 0, width: 1280, height: 1000 }).png().toBuffer();
+const gray = convolveToUint8(decodePng(photoPng), kernels.edge, { grayscale: true, padding: 'same', map: 'abs' });
+const grayRaw = { raw: { width: gray.width, height: gray.height, channels: 1 } };
+
+/** Runs each job RUNS times, in turn, after one warm-up; returns median ms per job. */
+async function race(jobs) {
+  const times = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
+  for (const f of Object.values(jobs)) await f();
+  for (let r = 0; r < RUNS; r++) {
+    for (const [name, f] of Object.entries(jobs)) {
+      const t = performance.now();
+      await f();
+      times[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
+console.log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}; photo PNG ${photoPng.length} bytes (1280×1000 RGB)`);
+const decode = await race({
+  'conv2d-wasm decodePng': () => decodePng(photoPng),
+  'pngjs PNG.sync.read': () => pngjs.PNG.sync.read(photoPng),
+  'sharp raw()': () => sharp(photoPng).raw().toBuffer(),
+});
+console.log('\ndecode | ms | × sharp');
+for (const [k, v] of Object.entries(decode)) console.log(`${k} | ${v.toFixed(1)} | ${(v / decode['sharp raw()']).toFixed(2)}`);
+
+/** The 5×5 sharpening kernel of bench/batch.mjs: a smooth result, where the edge map is noisy. */
+const SHARPEN = [[-1, -1, -1, -1, -1], [-1, 2, 2, 2, -1], [-1, 2, 8, 2, -1], [-1, 2, 2, 2, -1], [-1, -1, -1, -1, -1]].map((r) => r.map((v) => v / 8));
+const results = {
+  'edge map': gray,
+  'sharpened (bench:batch)': convolveToUint8(decodePng(photoPng), SHARPEN, { grayscale: true, padding: 'same', border: 'reflect' }),
+};
+const STRATEGIES = { rle: constants.Z_RLE, default: constants.Z_DEFAULT_STRATEGY, filtered: constants.Z_FILTERED };
+
+for (const [what, image] of Object.entries(results)) {
+  const sizes = {};
+  const jobs = {
+    'sharp png() default': async () => { sizes['sharp png() default'] = (await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 1 } }).png().toBuffer()).length; },
+  };
+  // encodePng at level 0 is the filter pass plus a memcpy; the same filtered rows deflated with
+  // each zlib strategy show what the strategy costs and saves (node:zlib is what encodePng uses).
+  for (const filter of PNG_FILTERS) {
+    const stored = encodePng(image, { filter, compressionLevel: 0 });
+    const rows = inflateSync(stored.subarray(41, stored.length - 16));
+    for (const [strategyName, strategy] of Object.entries(STRATEGIES)) {
+      for (const level of strategyName === 'rle' ? [6] : [1, 3, 6]) {
+        const name = `${filter}, ${strategyName} level ${level}`;
+        jobs[name] = () => {
+          encodePng(image, { filter, compressionLevel: 0 });
+          sizes[name] = deflateSync(rows, { level, strategy }).length + 57;
+        };
+      }
+    }
+  }
+  jobs['encodePng defaults'] = () => { sizes['encodePng defaults'] = encodePng(image).length; };
+  const times = await race(jobs);
+  const s = 'sharp png() default';
+  console.log(`\nencode 8-bit gray, ${what} | ms | bytes | × sharp time | × sharp bytes`);
+  for (const [k, v] of Object.entries(times)) {
+    console.log(`${k} | ${v.toFixed(1)} | ${sizes[k]} | ${(v / times[s]).toFixed(2)} | ${(sizes[k] / sizes[s]).toFixed(3)}`);
+  }
+}

@@ -1,0 +1,425 @@
+/**
+ * PNG by rows: `PngRowReader` takes a file in pieces of any size and hands on each RGBA row as soon
+ * as it is complete, holding two rows, never the image; `PngRowWriter` takes rows and gives back
+ * file pieces. Start at `PngRowReader.push`.
+ *
+ * The reader makes every check the whole-file decoder (./decode.ts) makes, in the same walk: the
+ * CRC of each chunk over its pieces, the chunk order (check.ts's `checkChunkOrder`), the pixel
+ * limit against IHDR before anything is inflated, an inflated stream of exactly the size the
+ * header allows (it stops at the first byte past it), its Adler-32, and nothing after it; the
+ * pixels are ./decode.ts's (the same `unfilterRow` and expander). Adam7 rows do not arrive in order,
+ * so an interlaced file is gathered whole and its rows handed on at the end.
+ *
+ * Inflation streams through an injected `RowInflater`: fflate's `Inflate` by default (synchronous),
+ * Node's zlib in src/node/file.ts (asynchronous, on its thread pool, so inflating overlaps the
+ * convolution; rows then arrive after `push` returns).
+ */
+import { Inflate } from 'fflate';
+import { checkPixels } from '../limits.js';
+import { hasPngSignature, PNG_SIGNATURE } from '../vocabulary.js';
+import {
+  checkChunkOrder, crc32, inflatedLength, MAX_UINT31, typeName, type PngHeader, type WalkState,
+} from './check.js';
+import { expandImage, extrasOf, makeExpander, rowGeometry, unfilterRow, type Expander } from './decode.js';
+import { filterRow, PNG_END, pngChunk, pngHead, type EncodeSettings } from './encode.js';
+import { adler32 } from './fflate.js';
+
+function invalid(reason: string): Error {
+  return new Error(`Invalid PNG: ${reason}`);
+}
+
+function readUint32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+}
+
+/** Chunks whose data the reader keeps: the header and what the pixels need; all tiny. */
+const KEPT = new Set(['IHDR', 'PLTE', 'tRNS']);
+/** Longest kept chunk any valid file has (a 256-entry PLTE is 768 bytes). */
+const KEPT_MAX = 1024;
+
+/** What the reader calls as the file is read. */
+export interface RowSink {
+  /** The header, once IHDR is read and the limit checked, before any pixel data. */
+  header(info: PngHeader): void;
+  /** Row `y` as 8-bit RGBA, `width · 4` bytes; valid only during the call. */
+  row(y: number, rgba: Uint8Array): void;
+}
+
+/**
+ * Reverses the filters and expands rows as inflated bytes arrive in pieces; an interlaced image
+ * is gathered whole and expanded at the end.
+ */
+class RowAssembler {
+  private readonly rowBytes: number;
+  private readonly bpp: number;
+  private cur: Uint8Array;
+  private prev: Uint8Array;
+  private filled = 0;
+  private y = 0;
+  private readonly rgba: Uint8Array;
+  private readonly whole?: Uint8Array;
+
+  constructor(private readonly info: PngHeader, private readonly expand: Expander, private readonly sink: RowSink, expected: number) {
+    const { bpp, rowBytes } = rowGeometry(info, info.width);
+    this.bpp = bpp;
+    this.rowBytes = rowBytes;
+    this.cur = new Uint8Array(rowBytes + 1);
+    this.prev = new Uint8Array(rowBytes + 1);
+    this.rgba = new Uint8Array(info.width * 4);
+    if (info.interlace) this.whole = new Uint8Array(expected);
+  }
+
+  push(data: Uint8Array): void {
+    if (this.whole) {
+      this.whole.set(data, this.filled);
+      this.filled += data.length;
+      return;
+    }
+    const stride = this.rowBytes + 1;
+    for (let at = 0; at < data.length;) {
+      const n = Math.min(stride - this.filled, data.length - at);
+      this.cur.set(data.subarray(at, at + n), this.filled);
+      this.filled += n;
+      at += n;
+      if (this.filled < stride) break;
+      unfilterRow(this.cur, 1, this.y > 0 ? this.prev : null, 1, this.rowBytes, this.bpp, this.y);
+      this.expand(this.cur, 1, this.info.width, this.rgba, 0);
+      this.sink.row(this.y++, this.rgba);
+      [this.cur, this.prev] = [this.prev, this.cur];
+      this.filled = 0;
+    }
+  }
+
+  /** Hands on the rows of an interlaced image, which come only once all of it is in. */
+  end(): void {
+    if (!this.whole) return;
+    const { width, height } = this.info;
+    const out = new Uint8Array(width * height * 4);
+    expandImage(this.whole, this.info, this.expand, out);
+    for (let y = 0; y < height; y++) this.sink.row(y, out.subarray(y * width * 4, (y + 1) * width * 4));
+  }
+}
+
+/**
+ * A streaming inflater for the IDAT zlib stream, as the reader uses it: `push` the stream's
+ * pieces, then `end`. It hands inflated bytes to `onData` and calls `onEnd` once the stream is
+ * whole and checked (exactly `expected` bytes, Adler-32, nothing after it), either before `end`
+ * returns (fflate, synchronous) or later (Node's zlib, on its thread pool: src/node/file.ts);
+ * it throws, or reports through its own channel, an `Error('Invalid PNG: …')` otherwise.
+ */
+export interface RowInflater {
+  push(data: Uint8Array): void;
+  end(): void;
+}
+
+/** Makes the inflater for one stream of `expected` bytes. */
+export type RowInflaterFactory = (expected: number, onData: (chunk: Uint8Array) => void, onEnd: () => void) => RowInflater;
+
+/** The default `RowInflaterFactory`: fflate, synchronous. */
+export const fflateRowInflater: RowInflaterFactory = (expected, onData, onEnd) => {
+  const inflater = new StreamInflater(expected, onData);
+  return {
+    push: (data) => inflater.push(data, false),
+    end: () => {
+      inflater.push(new Uint8Array(0), true);
+      onEnd();
+    },
+  };
+};
+
+/**
+ * The IDAT zlib stream, inflated as it arrives: header checked, output counted against
+ * `expected`, Adler-32 kept up, and at the end the four bytes after the deflate data compared
+ * with it (fflate does not check it; Node's zlib does, and the whole-file decoder relies on that).
+ */
+class StreamInflater {
+  private readonly inflater: Inflate;
+  private head = new Uint8Array(0);
+  private total = 0;
+  private adler = 1;
+  private failure?: Error;
+
+  constructor(private readonly expected: number, onData: (chunk: Uint8Array) => void) {
+    this.inflater = new Inflate((chunk) => {
+      if (this.failure) return;
+      this.total += chunk.length;
+      if (this.total > expected) {
+        this.failure = invalid(`IDAT data inflates to more than ${expected} bytes`);
+        throw this.failure;
+      }
+      this.adler = adler32(chunk, this.adler);
+      onData(chunk);
+    });
+  }
+
+  private bad(reason: string, cause?: unknown): Error {
+    return new Error(`Invalid PNG: bad zlib data in IDAT (${reason})`, cause === undefined ? undefined : { cause });
+  }
+
+  push(data: Uint8Array, final: boolean): void {
+    if (this.head.length < 2) {
+      const take = Math.min(2 - this.head.length, data.length);
+      const head = new Uint8Array(this.head.length + take);
+      head.set(this.head);
+      head.set(data.subarray(0, take), this.head.length);
+      this.head = head;
+      data = data.subarray(take);
+      if (this.head.length === 2) {
+        const [cmf, flg] = this.head;
+        if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw this.bad('incorrect header check');
+        if (cmf >> 4 > 7) throw this.bad('invalid window size');
+        if (flg & 32) throw this.bad('a preset dictionary is not allowed');
+      } else if (!final) return;
+      else throw this.bad('unexpected end of file');
+    }
+    try {
+      this.inflater.push(data, final);
+    } catch (cause) {
+      if (cause === this.failure) throw cause;
+      throw this.bad((cause as Error).message, cause);
+    }
+    if (final) this.finish();
+  }
+
+  private finish(): void {
+    // fflate keeps the input it has not consumed (`p`) and the bits of its first byte already used
+    // (`s.p`), as inflateRaw in ./fflate.ts reads them: what follows the deflate data.
+    const state = this.inflater as unknown as { p?: unknown; s?: { p?: unknown } };
+    const rest = state.p;
+    const bits = state.s?.p;
+    if (!(rest instanceof Uint8Array) || typeof bits !== 'number') throw this.bad('cannot find the end of the deflate data');
+    const tail = rest.subarray(bits > 0 ? 1 : 0);
+    if (tail.length < 4) throw this.bad('unexpected end of file');
+    if (readUint32(tail, 0) !== this.adler) throw this.bad('incorrect data check');
+    if (this.total !== this.expected) throw invalid(`IDAT data inflates to ${this.total} bytes, expected ${this.expected}`);
+    if (tail.length > 4) throw invalid(`${tail.length - 4} bytes after the end of the zlib stream in IDAT`);
+  }
+}
+
+/**
+ * Reads a PNG file pushed in pieces and hands on its rows as RGBA as they complete.
+ * @example
+ * const reader = new PngRowReader(limit, { header: (info) => …, row: (y, rgba) => … });
+ * for (const piece of pieces) reader.push(piece);
+ * reader.end(); // throws if the file stopped before IEND
+ */
+export class PngRowReader {
+  private pending = new Uint8Array(0);
+  private state: WalkState = { paletteEntries: 0, hasTransparency: false, idat: 'none' };
+  private signed = false;
+  /** The chunk being read: its type, data length, bytes of data read so far, running CRC. */
+  private chunk?: { type: string; length: number; read: number; crc: number; kept?: Uint8Array; headerBytes: Uint8Array };
+  private kept: { type: string; data: Uint8Array }[] = [];
+  private inflater?: RowInflater;
+  private assembler?: RowAssembler;
+  private ended = false;
+
+  /**
+   * `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default), `inflate` its own
+   * streaming inflater (fflate's by default).
+   */
+  constructor(private readonly limit: number, private readonly sink: RowSink,
+    private readonly crc: (bytes: Uint8Array, start: number, end: number, previous: number) => number = crc32,
+    private readonly inflate: RowInflaterFactory = fflateRowInflater) {}
+
+  /** Whether IEND has been read: the rest of the file, if any, is ignored. */
+  get complete(): boolean {
+    return this.ended;
+  }
+
+  /** Takes the next piece of the file. */
+  push(bytes: Uint8Array): void {
+    let at = 0;
+    const take = (n: number): Uint8Array | undefined => {
+      // `n` bytes from pending + bytes, or undefined (and everything kept in pending) if short.
+      const have = this.pending.length + bytes.length - at;
+      if (have < n) {
+        const rest = new Uint8Array(have);
+        rest.set(this.pending);
+        rest.set(bytes.subarray(at), this.pending.length);
+        this.pending = rest;
+        at = bytes.length;
+        return undefined;
+      }
+      const out = new Uint8Array(n);
+      const fromPending = Math.min(n, this.pending.length);
+      out.set(this.pending.subarray(0, fromPending));
+      out.set(bytes.subarray(at, at + n - fromPending), fromPending);
+      this.pending = this.pending.subarray(fromPending);
+      at += n - fromPending;
+      return out;
+    };
+    while (!this.ended && (at < bytes.length || this.pending.length > 0)) {
+      if (!this.signed) {
+        const sig = take(PNG_SIGNATURE.length);
+        if (!sig) return;
+        if (!hasPngSignature(sig)) throw invalid('bad signature (not a PNG file, or one damaged by a text-mode transfer)');
+        this.signed = true;
+        continue;
+      }
+      if (!this.chunk) {
+        const head = take(8);
+        if (!head) return;
+        this.startChunk(head);
+        continue;
+      }
+      const c = this.chunk;
+      if (c.read < c.length) {
+        // Chunk data: from pending first, then straight from the piece (no copy for IDAT).
+        let data: Uint8Array;
+        if (this.pending.length > 0) {
+          data = this.pending.subarray(0, c.length - c.read);
+          this.pending = this.pending.subarray(data.length);
+        } else {
+          data = bytes.subarray(at, at + Math.min(c.length - c.read, bytes.length - at));
+          at += data.length;
+        }
+        this.chunkData(c, data);
+        continue;
+      }
+      const crc = take(4);
+      if (!crc) return;
+      this.endChunk(c, readUint32(crc, 0));
+    }
+  }
+
+  /** Throws unless the whole file, up to IEND, has been pushed. */
+  end(): void {
+    if (this.ended) return;
+    if (!this.signed) throw invalid('bad signature (not a PNG file, or one damaged by a text-mode transfer)');
+    throw invalid(this.chunk ? `truncated ${this.chunk.type} chunk` : this.pending.length ? 'truncated chunk header' : 'missing IEND chunk');
+  }
+
+  private startChunk(head: Uint8Array): void {
+    const length = readUint32(head, 0);
+    const type = typeName(head, 4);
+    if (type.startsWith('0x')) throw invalid(`bad chunk type ${type}`);
+    if (length > MAX_UINT31) throw invalid(`${type} chunk length ${length} exceeds 2^31-1`);
+    const kept = KEPT.has(type) || !this.state.info;
+    if (kept && length > KEPT_MAX) {
+      throw invalid(type === 'IHDR' || !this.state.info ? `IHDR chunk has length ${length}, expected 13` : `${type} chunk has length ${length}, too long`);
+    }
+    this.chunk = { type, length, read: 0, crc: this.crc(head, 4, 8, 0), kept: kept ? new Uint8Array(length) : undefined, headerBytes: head };
+    if (type === 'IDAT') {
+      // The order rules for IDAT read nothing of its data: check them before streaming it.
+      checkChunkOrder(this.state, type, head, 8, length);
+      this.startPixels();
+    }
+  }
+
+  private chunkData(c: NonNullable<PngRowReader['chunk']>, data: Uint8Array): void {
+    c.crc = this.crc(data, 0, data.length, c.crc);
+    if (c.kept) c.kept.set(data, c.read);
+    c.read += data.length;
+    if (c.type === 'IDAT') this.inflater!.push(data);
+  }
+
+  private endChunk(c: NonNullable<PngRowReader['chunk']>, crc: number): void {
+    if (crc !== c.crc) throw invalid(`bad CRC in ${c.type} chunk`);
+    this.chunk = undefined;
+    if (c.type === 'IDAT') return;
+    // checkChunkOrder reads the chunk's bytes as laid out in a file: header, then data.
+    const laid = new Uint8Array(8 + (c.kept?.length ?? 0));
+    laid.set(c.headerBytes);
+    if (c.kept) laid.set(c.kept, 8);
+    if (this.state.idat === 'open') this.endPixels();
+    checkChunkOrder(this.state, c.type, laid, 8, c.length);
+    if (c.type === 'IHDR') {
+      const info = this.state.info!;
+      // Before anything is inflated: a 100-byte file may claim 100000 × 100000 pixels.
+      checkPixels('PNG', info.width, info.height, this.limit);
+      this.sink.header(info);
+    } else if (c.kept) this.kept.push({ type: c.type, data: c.kept });
+    if (c.type === 'gAMA' && c.length < 4) throw invalid(`gAMA chunk has length ${c.length}, expected 4`);
+    if (c.type === 'IEND') this.ended = true;
+  }
+
+  private startPixels(): void {
+    if (this.inflater) return;
+    const info = this.state.info!;
+    const expected = inflatedLength(info);
+    const extras = extrasOf(info.colorType, this.kept);
+    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink, expected);
+    this.inflater = this.inflate(expected, (chunk) => this.assembler!.push(chunk), () => this.assembler!.end());
+  }
+
+  private endPixels(): void {
+    this.inflater!.end();
+  }
+}
+
+/**
+ * Raw deflate (RFC 1951) of one piece of a longer stream: non-final blocks ending in a sync flush,
+ * so that pieces deflated one after another concatenate into one valid stream.
+ */
+export type DeflateSegment = (data: Uint8Array, level: number) => Uint8Array;
+
+/** Filtered bytes gathered before a piece is deflated: large enough that the pieces cost no ratio. */
+const SEGMENT_BYTES = 1 << 20;
+
+/**
+ * Writes a PNG row by row (8-bit, 1–4 channels, not interlaced), handing on file pieces as they
+ * are made: at most about a megabyte of rows is held. The IDAT stream is one zlib stream made of
+ * sync-flushed deflate pieces, closed by an empty final block and the Adler-32.
+ * @example
+ * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), segment, (bytes) => out.push(bytes));
+ * for (const row of rows) writer.row(row);
+ * writer.end();
+ */
+export class PngRowWriter {
+  private readonly rowBytes: number;
+  private readonly buffer: Uint8Array;
+  private readonly prev: Uint8Array;
+  private used = 0;
+  private rows = 0;
+  private adler = 1;
+  private started = false;
+
+  constructor(
+    width: number, private readonly height: number, private readonly channels: 1 | 2 | 3 | 4,
+    private readonly settings: EncodeSettings, private readonly deflate: DeflateSegment,
+    private readonly write: (bytes: Uint8Array) => void,
+  ) {
+    this.rowBytes = width * channels;
+    this.buffer = new Uint8Array(Math.max(SEGMENT_BYTES, this.rowBytes + 1));
+    this.prev = new Uint8Array(this.rowBytes);
+    write(pngHead(width, height, channels));
+  }
+
+  /** Takes the next row: `width · channels` bytes (copied; the caller may reuse it). */
+  row(data: Uint8Array): void {
+    const n = this.rowBytes;
+    if (this.used + n + 1 > this.buffer.length) this.flush();
+    filterRow(this.settings.filterType, data, 0, this.rows > 0 ? this.prev : null, 0, n, this.channels, this.buffer, this.used);
+    this.prev.set(data.subarray(0, n));
+    this.used += n + 1;
+    this.rows++;
+  }
+
+  /** Writes the rest of the pixels, the end of the zlib stream and IEND. */
+  end(): void {
+    if (this.rows !== this.height) throw new Error(`PNG writer got ${this.rows} rows of ${this.height}`);
+    this.flush();
+    // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block: 0x03 0x00), then
+    // the Adler-32 of all the filtered bytes, big-endian.
+    const a = this.adler;
+    this.write(pngChunk('IDAT', Uint8Array.of(3, 0, a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255)));
+    this.write(PNG_END);
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    const data = this.buffer.subarray(0, this.used);
+    this.adler = adler32(data, this.adler);
+    const piece = this.deflate(data, this.settings.level);
+    if (!this.started) {
+      // The zlib header: deflate, 32 KiB window, no dictionary; 0x78 0x01 passes the FCHECK test.
+      const withHeader = new Uint8Array(2 + piece.length);
+      withHeader.set([0x78, 0x01]);
+      withHeader.set(piece, 2);
+      this.write(pngChunk('IDAT', withHeader));
+      this.started = true;
+    } else this.write(pngChunk('IDAT', piece));
+    this.used = 0;
+  }
+}
