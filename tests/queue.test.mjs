@@ -98,6 +98,10 @@ checks('the CLI refuses bad queue flags with exit 2, before Redis is reached', a
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--stride', '0'], /--stride/],
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--attempts', '0'], /--attempts/],
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--root', '/no/such/dir'], /batch\.root/],
+    // Flags a queued job does not carry are refused, not dropped.
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--depth', '16'], /does not take --depth/],
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--canny', '1,2'], /does not take --canny/],
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--quality', '90', '--weights', 'bt709'], /does not take --weights, --quality/],
     [['worker', '--redis', R, '--stall-interval', '0'], /--stall-interval/],
     [['worker', '--redis', R, 'in'], /takes no inputs/],
     [['worker', '--redis', R, '--jobs', 'x'], /--jobs/],
