@@ -177,7 +177,7 @@ jobsTest('a corrupt file fails at once: status --wait exits 1 naming it, attempt
   try {
     const status = await cli(['status', batch, '--wait', '--json', '--redis', redis.url, '--queue', queue], { cwd: dir });
     assert.is(status.status, 1, status.stderr);
-    assert.match(status.stderr, /^in\/bad\.png: Invalid PNG: bad signature/m);
+    assert.match(status.stderr, /^in\/bad\.png: Unsupported image format \(the file starts with [0-9a-f ]+\); supported: PNG, JPEG$/m);
     const report = JSON.parse(status.stdout);
     assert.equal(report.totals.written, 12);
     assert.equal(report.totals.failed, 1);

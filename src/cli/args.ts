@@ -107,9 +107,12 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   const mode = choice('--mode', values.mode ?? 'convolution', MODES);
   const map = choice('--map', values.map ?? 'clamp', MAPS);
   const limitInputPixels = values['limit-input-pixels'] === undefined ? undefined : parsePixelLimit(values['limit-input-pixels']);
-  const dilation = values.dilation === undefined ? 1 : parsePair('--dilation', values.dilation);
-  const cval = values.cval === undefined ? 0 : parseValue('--cval', values.cval);
-  const method = choice('--method', values.method ?? 'auto', METHODS);
+  // Only when given: the library's defaults are the same, and a queued job's id hashes its options.
+  const extra = {
+    ...(values.dilation !== undefined && { dilation: parsePair('--dilation', values.dilation) }),
+    ...(values.cval !== undefined && { cval: parseValue('--cval', values.cval) }),
+    ...(values.method !== undefined && { method: choice('--method', values.method, METHODS) }),
+  };
   const weights = values.weights === undefined ? undefined : parseGrayWeights(values.weights);
   const quality = values.quality === undefined ? undefined : parseQuality(values.quality);
   const depth = values.depth === undefined ? 8 : parseDepth(values.depth);
@@ -150,7 +153,7 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       output: values.output,
       outDir: values['out-dir'],
       suffix,
-      convolve: { padding, stride, dilation, border, cval, mode, method },
+      convolve: { padding, stride, border, mode, ...extra },
       map,
       color: values.color ?? false,
       jobs,

@@ -3,7 +3,7 @@
  * (PNG or JPEG signature), never from the file name; `encodeImage` and `writeImage` choose the
  * encoder from the format or the output's extension. Files go through ./files.ts.
  */
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { typeError, rangeError } from '../core/errors.js';
 import { hasJpegSignature } from '../core/jpeg/header.js';
@@ -52,7 +52,9 @@ export function formatOfBytes(bytes: Uint8Array): ImageFormat | undefined {
 export function formatOfFile(path: string): ImageFormat | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking, and regular files only: opening a FIFO for reading would wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return undefined;
     const head = new Uint8Array(8);
     return formatOfBytes(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
   } catch {
