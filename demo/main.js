@@ -61,6 +61,7 @@ function currentKernel() {
   return kernels[name];
 }
 
+/** A new kernel was picked: its parameter field gets that kernel's default, and the matrix is shown. */
 function onKernelChange() {
   const name = ui.kernel.value;
   const param = PARAMS[name];
@@ -69,11 +70,25 @@ function onKernelChange() {
     ui.paramName.textContent = param.name;
     Object.assign(ui.param, { value: param.value, step: param.step, min: param.min });
   }
-  if (name !== 'custom') {
-    try {
-      showMatrix(currentKernel());
-    } catch {}
-  }
+  showKernelMatrix();
+}
+
+/** The matrix of the named kernel as the controls describe it (after the parameter was edited, too). */
+function showKernelMatrix() {
+  if (ui.kernel.value === 'custom') return;
+  try {
+    showMatrix(currentKernel());
+  } catch {} // a parameter the library refuses: run() shows its message
+}
+
+/** After an error nothing of the previous result stays on screen: output, caption, timings, download. */
+function clearResult() {
+  ui.output.width = ui.output.height = 0;
+  ui.outputCaption.textContent = '';
+  ui.timeWasm.textContent = ui.timeReference.textContent = ui.timeAsync.textContent = '–';
+  if (ui.download.href) URL.revokeObjectURL(ui.download.href);
+  ui.download.removeAttribute('href');
+  ui.download.hidden = true;
 }
 
 function currentOptions() {
@@ -112,6 +127,8 @@ async function run() {
   setState('running');
   try {
     const kernel = currentKernel();
+    // Named now: the controls may change (and the next run be pending) before this run's timings end.
+    const label = kernelLabel();
     const options = currentOptions();
     const map = ui.map.value;
     const input = preparedInput();
@@ -135,7 +152,7 @@ async function run() {
     ui.outputCaption.textContent = `${result.width}×${result.height} · kernel ${size} · map "${map}"`;
     ui.timeWasm.textContent = ms(tWasm);
     ui.timeReference.textContent = ui.timeAsync.textContent = '…';
-    ui.download.href && URL.revokeObjectURL(ui.download.href);
+    if (ui.download.href) URL.revokeObjectURL(ui.download.href);
     ui.download.href = URL.createObjectURL(toBlob(shown));
     ui.download.hidden = false;
     showStatus('Done. Timing the reference…');
@@ -168,10 +185,11 @@ async function run() {
     if (mine !== generation) return;
     const identical = parallel.data.every((v, i) => Object.is(v, result.data[i]));
     ui.timeAsync.textContent = `${ms(tAsync)} (${identical ? 'bit-identical to convolve2d' : 'differs from convolve2d!'})`;
-    showStatus(`Done: ${kernelLabel()} on ${sourceName}.`);
+    showStatus(`Done: ${label} on ${sourceName}.`);
     document.body.dataset.timed = String(runs);
   } catch (error) {
     if (mine !== generation) return;
+    clearResult();
     showStatus(`${error.name}: ${error.message}`, true);
     setState('error');
   }
@@ -196,6 +214,7 @@ async function load(blob, name) {
     sourceName = name;
     await run();
   } catch (error) {
+    clearResult();
     showStatus(`Could not open ${name}: ${error.message}`, true);
     setState('error');
   }
@@ -208,7 +227,8 @@ async function loadSample() {
 
 // Controls
 ui.kernel.addEventListener('change', () => { onKernelChange(); schedule(); });
-ui.param.addEventListener('input', () => { onKernelChange(); schedule(); });
+// Editing n or σ keeps the typed value (onKernelChange would reset it to the default).
+ui.param.addEventListener('input', () => { showKernelMatrix(); schedule(); });
 ui.matrix.addEventListener('input', () => { ui.kernel.value = 'custom'; ui.paramLabel.hidden = true; schedule(); });
 ui.padding.addEventListener('change', () => { ui.paddingPixelsLabel.hidden = ui.padding.value !== 'number'; schedule(); });
 for (const el of [ui.grayscale, ui.paddingPixels, ui.stride, ui.dilation, ui.border, ui.cval, ui.mode, ui.map]) {

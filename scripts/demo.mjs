@@ -6,13 +6,22 @@ import { build } from 'esbuild';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from './static-server.mjs';
+import { stampedInputs, upToDate, writeStamp } from './lib/up-to-date.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds the demo into `outDir` (default out/demo) and returns that folder. Needs `npm run build` first. */
+const COPIED = [['demo/index.html', 'index.html'], ['demo/style.css', 'style.css'], ['assets/astronaut.png', 'astronaut.png']];
+
+/**
+ * Builds the demo into `outDir` (default out/demo) and returns that folder. Needs `npm run build` first.
+ * The default folder is rebuilt only when a file it was made from changed (a stamp in build/).
+ */
 export async function buildDemo(outDir = `${root}out/demo`) {
+  const stamp = outDir === `${root}out/demo` ? 'demo' : null;
+  const outputs = ['main.js', ...COPIED.map(([, to]) => to)].map((name) => `${outDir.slice(root.length)}/${name}`);
+  if (stamp && stampedInputs(root, stamp) && upToDate(root, stamp, null, outputs)) return outDir;
   mkdirSync(outDir, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: [`${root}demo/main.js`],
     bundle: true,
     format: 'esm',
@@ -21,12 +30,12 @@ export async function buildDemo(outDir = `${root}out/demo`) {
     sourcemap: true,
     outfile: `${outDir}/main.js`,
     logLevel: 'warning',
+    metafile: true,
+    absWorkingDir: root,
   });
   // Copied by content, not with copyFile, which would carry over a read-only mode.
-  const copy = (from, to) => writeFileSync(`${outDir}/${to}`, readFileSync(`${root}${from}`));
-  copy('demo/index.html', 'index.html');
-  copy('demo/style.css', 'style.css');
-  copy('assets/astronaut.png', 'astronaut.png');
+  for (const [from, to] of COPIED) writeFileSync(`${outDir}/${to}`, readFileSync(`${root}${from}`));
+  if (stamp) writeStamp(root, stamp, [...Object.keys(result.metafile.inputs), ...COPIED.map(([from]) => from)]);
   return outDir;
 }
 

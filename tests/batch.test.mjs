@@ -100,7 +100,7 @@ batch('a mixed folder: good, corrupt, not a PNG, unreadable, too large; the rest
   const r = byInput(report);
   assert.is(r[at('in', 'corrupt.png')].status, 'failed');
   assert.match(r[at('in', 'corrupt.png')].error, /^Invalid PNG/);
-  assert.match(r[at('in', 'text.png')].error, /^Invalid PNG/);
+  assert.match(r[at('in', 'text.png')].error, /^Unsupported image format \(the file starts with 74 68 69 73\); supported: PNG, JPEG$/);
   assert.match(r[at('in', 'big.png')].error, /limitInputPixels/);
   if (unreadable) assert.is(r[at('in', 'locked.png')].error, 'permission denied');
   for (const f of Object.values(r)) {
@@ -174,7 +174,7 @@ batch('a directory with no PNG and a missing file are failures of their own', as
   mkdirSync(at('empty'));
   const report = await convolveFiles([at('empty'), at('nope.png'), at('in', 'a.png')], kernels.edge, OPTIONS, { outDir: at('out') });
   const r = byInput(report);
-  assert.equal(r[at('empty')], { input: at('empty'), status: 'failed', error: 'no .png files in this directory' });
+  assert.equal(r[at('empty')], { input: at('empty'), status: 'failed', error: 'no .png, .jpg or .jpeg files in this directory' });
   assert.is(r[at('nope.png')].error, 'no such file');
   assert.is(r[at('in', 'a.png')].status, 'written');
 });
@@ -218,7 +218,9 @@ batch('bad arguments throw before anything is read or written, naming the argume
     [() => convolveFiles([at('in')], kernels.edge, { method: 'separable' }, { outDir: at('out') }), RangeError, /options\.method/],
     [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), jobs: 0 }), RangeError, /batch\.jobs/],
     [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), suffix: 'a/b' }), RangeError, /batch\.suffix/],
-    [() => convolveFiles([at('in')], kernels.edge, {}, {}), RangeError, /outDir.*batch\.suffix/],
+    [() => convolveFiles([at('in')], kernels.edge, {}, { suffix: '' }), RangeError, /outDir.*batch\.suffix/],
+    [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), quality: 0 }), RangeError, /batch\.quality/],
+    [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), quality: '90' }), TypeError, /batch\.quality/],
     [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), map: 'log' }), RangeError, /batch\.map/],
     [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), threads: 2 }), TypeError, /batch\.threads/],
     [() => convolveFiles([at('in')], kernels.edge, {}, { outDir: at('out'), signal: {} }), TypeError, /batch\.signal/],

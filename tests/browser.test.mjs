@@ -411,4 +411,60 @@ register(demo, 'loads the sample photo, runs the default kernel and draws the ex
   assert.equal(errors, []);
 });
 
+register(demo, 'box n and Gaussian σ keep what is typed and change the output; an error clears the stale result', async () => {
+  const { context, servers } = await setup();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(servers.demo.url);
+  await page.waitForSelector('body[data-state="done"][data-runs="1"]', { timeout: 20000 });
+  const sameOptions = { padding: 'same', stride: 1, dilation: 1, border: 'reflect', cval: 0, mode: 'convolution' };
+  /** Types `value` into the parameter field and waits for the run it starts. */
+  const typeParam = async (value) => {
+    const runs = Number(await page.getAttribute('body', 'data-runs'));
+    await page.fill('#param', value);
+    await page.waitForFunction((n) => document.body.dataset.state !== 'running' && Number(document.body.dataset.runs) > n
+      || document.body.dataset.state === 'error', runs, { timeout: 20000 });
+  };
+
+  await page.selectOption('#kernel', 'box');
+  await page.waitForFunction(() => document.body.dataset.state === 'done' && /box\(5\)/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
+  const box5 = await outputCanvas(page);
+  assertSamePixels(box5, demoExpected(kernels.box(5), sameOptions, 'abs'), 'box(5), the default n');
+  await typeParam('9');
+  assert.is(await page.inputValue('#param'), '9', 'n keeps the typed value');
+  const box9 = await outputCanvas(page);
+  assertSamePixels(box9, demoExpected(kernels.box(9), sameOptions, 'abs'), 'box(9)');
+  assert.not.equal(box9.rgba, box5.rgba, 'n changes the output');
+  assert.match(await page.inputValue('#matrix'), /^\[\n(  \[.*\],?\n){9}\]$/, 'the matrix shows the 9×9 kernel');
+
+  await page.selectOption('#kernel', 'gaussian');
+  await page.waitForFunction(() => document.body.dataset.state === 'done' && /gaussian\(2\)/.test(document.getElementById('status').textContent), null, { timeout: 20000 });
+  const sigma2 = await outputCanvas(page);
+  await typeParam('3.5');
+  assert.is(await page.inputValue('#param'), '3.5', 'σ keeps the typed value');
+  const sigma35 = await outputCanvas(page);
+  assertSamePixels(sigma35, demoExpected(kernels.gaussian(3.5), sameOptions, 'abs'), 'gaussian(3.5)');
+  assert.not.equal(sigma35.rgba, sigma2.rgba, 'σ changes the output');
+
+  // σ = 0 is refused by the library: the message shows, and nothing of the last result stays.
+  await page.waitForSelector('body[data-timed]', { timeout: 20000 });
+  await typeParam('0');
+  await page.waitForSelector('body[data-state="error"]', { timeout: 20000 });
+  assert.match(await page.textContent('#status'), /RangeError: .*sigma/);
+  assert.is(await page.inputValue('#param'), '0', 'the refused value stays for the user to fix');
+  const stale = await page.evaluate(() => ({
+    output: document.getElementById('output').width,
+    caption: document.getElementById('output-caption').textContent,
+    timing: document.getElementById('time-wasm').textContent,
+    download: document.getElementById('download').hidden,
+  }));
+  assert.equal(stale, { output: 0, caption: '', timing: '–', download: true });
+  await typeParam('1.5');
+  await page.waitForSelector('body[data-state="done"]', { timeout: 20000 });
+  assertSamePixels(await outputCanvas(page), demoExpected(kernels.gaussian(1.5), sameOptions, 'abs'), 'gaussian(1.5) after the error');
+  assert.equal(errors, []);
+  await page.close();
+});
+
 demo.run();

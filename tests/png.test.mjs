@@ -444,7 +444,6 @@ encode('rejects bad images by class, naming the argument', () => {
   const cases = [
     [undefined, TypeError, /for image but/],
     [{ ...ok, data: new Float32Array(2) }, TypeError, /toUint8.*image\.data/],
-    [{ ...ok, data: new Uint16Array(2) }, TypeError, /toUint8.*image\.data/],
     [{ ...ok, data: [0, 0] }, TypeError, /image\.data/],
     [{ ...ok, data: new Uint8Array(3) }, RangeError, /image\.data/],
     [{ ...ok, channels: 5 }, RangeError, /image\.channels/],

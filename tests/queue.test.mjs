@@ -98,6 +98,10 @@ checks('the CLI refuses bad queue flags with exit 2, before Redis is reached', a
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--stride', '0'], /--stride/],
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--attempts', '0'], /--attempts/],
     [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--root', '/no/such/dir'], /batch\.root/],
+    // Flags a queued job does not carry are refused, not dropped.
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--depth', '16'], /does not take --depth/],
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--canny', '1,2'], /does not take --canny/],
+    [['enqueue', 'in', '--out-dir', 'o', '--redis', R, '--quality', '90', '--weights', 'bt709'], /does not take --weights, --quality/],
     [['worker', '--redis', R, '--stall-interval', '0'], /--stall-interval/],
     [['worker', '--redis', R, 'in'], /takes no inputs/],
     [['worker', '--redis', R, '--jobs', 'x'], /--jobs/],
@@ -173,7 +177,7 @@ jobsTest('a corrupt file fails at once: status --wait exits 1 naming it, attempt
   try {
     const status = await cli(['status', batch, '--wait', '--json', '--redis', redis.url, '--queue', queue], { cwd: dir });
     assert.is(status.status, 1, status.stderr);
-    assert.match(status.stderr, /^in\/bad\.png: Invalid PNG: bad signature/m);
+    assert.match(status.stderr, /^in\/bad\.png: Unsupported image format \(the file starts with [0-9a-f ]+\); supported: PNG, JPEG$/m);
     const report = JSON.parse(status.stdout);
     assert.equal(report.totals.written, 12);
     assert.equal(report.totals.failed, 1);

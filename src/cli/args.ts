@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BORDERS, MAPS, MODES, kernels } from '../node/index.js';
-import type { ConvolveOptions, KernelRows, Uint8Map } from '../node/index.js';
+import { BORDERS, MAPS, METHODS, MODES, kernels } from '../node/index.js';
+import type { ConvolveOptions, GrayWeights, KernelRows, Uint8Map } from '../node/index.js';
+import { API_FLAGS, parseDepth, parseGrayWeights, parsePair, parseQuality, parseValue } from './api-flags.js';
 import { UsageError } from './usage.js';
 import { EDGE_FLAGS, parseEdgeFlags } from './edge-flags.js';
 import type { BatchEdges } from '../node/index.js';
@@ -34,6 +35,12 @@ export interface CliOptions {
   quiet: boolean;
   /** Largest width × height read (false: no limit); undefined means the library's default. */
   limitInputPixels?: number | false;
+  /** Gray conversion weights (--weights); undefined means BT.601. */
+  weights?: GrayWeights;
+  /** JPEG outputs' quality (--quality); undefined means the library's default. */
+  quality?: number;
+  /** Bits per output sample (--depth). */
+  depth: 8 | 16;
   /** --gradient or --canny: edge detection instead of the convolution (edge-flags.ts). */
   edges?: BatchEdges;
 }
@@ -63,7 +70,8 @@ const FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   'limit-input-pixels': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
+  ...API_FLAGS,
   ...EDGE_FLAGS,
 } as const;
 
@@ -93,12 +101,25 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   const edgeJob = parseEdgeFlags(values);
   const { kernel, name: kernelName } = edgeJob ? { ...parseKernel('identity'), name: edgeJob.name } : parseKernel(values.kernel ?? 'edge');
   const padding = values.padding === undefined ? 'same' : parsePadding(values.padding);
-  const stride = values.stride === undefined ? 1 : positiveInteger('--stride', values.stride);
+  const stride = values.stride === undefined ? 1 : parsePair('--stride', values.stride);
   const jobs = values.jobs === undefined ? cores : positiveInteger('--jobs', values.jobs);
   const border = choice('--border', values.border ?? 'reflect', BORDERS);
   const mode = choice('--mode', values.mode ?? 'convolution', MODES);
   const map = choice('--map', values.map ?? 'clamp', MAPS);
   const limitInputPixels = values['limit-input-pixels'] === undefined ? undefined : parsePixelLimit(values['limit-input-pixels']);
+  // Only when given: the library's defaults are the same, and a queued job's id hashes its options.
+  const extra = {
+    ...(values.dilation !== undefined && { dilation: parsePair('--dilation', values.dilation) }),
+    ...(values.cval !== undefined && { cval: parseValue('--cval', values.cval) }),
+    ...(values.method !== undefined && { method: choice('--method', values.method, METHODS) }),
+  };
+  const weights = values.weights === undefined ? undefined : parseGrayWeights(values.weights);
+  const quality = values.quality === undefined ? undefined : parseQuality(values.quality);
+  const depth = values.depth === undefined ? 8 : parseDepth(values.depth);
+  if (depth === 16 && values.output !== undefined && /\.jpe?g$/i.test(values.output)) {
+    throw new UsageError('--depth 16 writes 16-bit PNG; JPEG (-o *.jpg) holds 8 bits');
+  }
+  if (depth === 16 && edgeJob) throw new UsageError('--depth 16 does not apply to --gradient or --canny (edge maps are 8-bit)');
   const suffix = values.suffix;
 
   if (inputs.length === 0) throw new UsageError('no input files');
@@ -108,6 +129,10 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
   if (values.output !== undefined && inputs.length !== 1) {
     throw new UsageError(`-o/--output needs exactly one input, but ${inputs.length} were given (use --out-dir for several)`);
   }
+  if (inputs.includes('-') && (inputs.length !== 1 || values.output === undefined)) {
+    throw new UsageError('- (standard input) must be the only input, with -o FILE or -o - (standard output)');
+  }
+  if (values.output === '-' && values.json) throw new UsageError('--json and -o - (standard output) cannot share standard output');
   if (values.output === '' || values['out-dir'] === '') {
     throw new UsageError(`${values.output === '' ? '-o/--output' : '--out-dir'} needs a non-empty path`);
   }
@@ -128,7 +153,7 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       output: values.output,
       outDir: values['out-dir'],
       suffix,
-      convolve: { padding, stride, border, mode },
+      convolve: { padding, stride, border, mode, ...extra },
       map,
       color: values.color ?? false,
       jobs,
@@ -136,6 +161,9 @@ export function parseCli(argv: readonly string[], cores = availableParallelism()
       json: values.json ?? false,
       quiet: values.quiet ?? false,
       limitInputPixels,
+      weights,
+      quality,
+      depth,
       // --border shapes the gradient as it does a convolution (Canny's border is OpenCV's own).
       edges: edgeJob && 'gradient' in edgeJob.edges ? { gradient: { ...edgeJob.edges.gradient, border } } : edgeJob?.edges,
     },

@@ -42,7 +42,7 @@ export async function createDisplay(mode: ProgressMode, io: Output, stdoutIsTerm
       gracefulExit: false, // the CLI handles SIGINT itself
       clearOnComplete: true,
       fps: 10,
-      format: () => barText(shown.progress, process.stderr.columns ?? 80),
+      format: () => barText(shown.progress, process.stderr.columns),
     }), io, stdoutIsTerminal);
   }
   if (mode === 'lines') return lineDisplay(io);
@@ -98,8 +98,12 @@ function barDisplay(shown: { progress: BatchProgress }, bars: MultiBar, io: Outp
   };
 }
 
-/** `████░░░░ 1200/3000 | 85.3 images/s | ETA 21s | 2 failed`, fitted to `columns`. */
-export function barText(p: BatchProgress, columns: number): string {
+/** Columns assumed when the terminal reports none (a pseudo-terminal may say 0). */
+export const FALLBACK_COLUMNS = 80;
+
+/** `████░░░░ 1200/3000 | 85.3 images/s | ETA 21s | 2 failed`, fitted to `columns` (or 80 when it is 0 or unknown). */
+export function barText(p: BatchProgress, reported: number | undefined): string {
+  const columns = reported !== undefined && reported > 0 ? reported : FALLBACK_COLUMNS;
   const text = ` ${progressText(p)}`;
   const width = Math.max(10, Math.min(40, columns - text.length - 1));
   const filled = p.total ? Math.round((width * Math.min(p.done, p.total)) / p.total) : 0;

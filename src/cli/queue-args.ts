@@ -48,8 +48,24 @@ export function parseEnqueue(argv: readonly string[], env: NodeJS.ProcessEnv): E
   }
   const parsed = parseCli(rest);
   if (parsed.kind !== 'run') return { kind: 'help' };
+  refuseLocalOnly(parsed.options);
   const attempts = own.has('--attempts') ? positiveInteger('--attempts', own.get('--attempts')!) : undefined;
   return { kind: 'enqueue', local: parsed.options, queue: queueFlags(own.get('--redis'), own.get('--queue'), env), root: own.get('--root'), attempts };
+}
+
+/**
+ * Refuses the flags a queued job does not carry (its spec holds the kernel, the convolution,
+ * naming, --color, --map and the pixel limit), rather than dropping them without a word.
+ */
+function refuseLocalOnly(options: CliOptions): void {
+  const given = [
+    options.weights !== undefined && '--weights',
+    options.quality !== undefined && '--quality',
+    options.depth !== 8 && '--depth',
+    options.edges !== undefined && ('canny' in options.edges ? '--canny' : '--gradient'),
+    (options.inputs.includes('-') || options.output === '-') && '- (standard input or output)',
+  ].filter((flag): flag is string => typeof flag === 'string');
+  if (given.length > 0) throw new UsageError(`conv2d enqueue does not take ${given.join(', ')} (run conv2d locally for that)`);
 }
 
 /**

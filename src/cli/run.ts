@@ -11,6 +11,7 @@ import type { CliOptions } from './args.js';
 import { inFlagWords, printable } from './flag-words.js';
 import { createDisplay, type Output, type ProgressMode } from './progress.js';
 import { UsageError } from './usage.js';
+import { STDIO, runStdio } from './stdio.js';
 
 export type { Output } from './progress.js';
 
@@ -30,6 +31,7 @@ export const INTERRUPTED = 130;
  * const status = await run(parseCli(['photos/', '--out-dir', 'edges']).options);
  */
 export async function run(options: CliOptions, io: Output = processOutput, signal?: AbortSignal): Promise<0 | 1 | 130> {
+  if (options.inputs[0] === STDIO || options.output === STDIO) return runStdio(options, io);
   const { inputs, ...files } = batchOf(options);
   const display = await createDisplay(progressMode(options), io, process.stdout.isTTY === true);
   const listFiles = !options.quiet && !options.json;
@@ -39,6 +41,9 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
     report = await convolveFiles(inputs, options.kernel, options.convolve, {
       ...files,
       jobs: options.jobs,
+      weights: options.weights,
+      quality: options.quality,
+      depth: options.depth,
       edges: options.edges,
       signal,
       onProgress(progress) {
@@ -58,7 +63,10 @@ export async function run(options: CliOptions, io: Output = processOutput, signa
     throw error;
   }
   display.finish(report);
-  if (options.json) io.out(JSON.stringify(report, null, 2));
+  if (options.json) {
+    const results = report.results.map((r) => (r.error === undefined ? r : { ...r, error: inFlagWords(r.error) }));
+    io.out(JSON.stringify({ ...report, results }, null, 2));
+  }
   if (report.interrupted) return INTERRUPTED;
   return report.totals.failed === 0 ? 0 : 1;
 }

@@ -26,11 +26,14 @@ export class UsageError extends Error {
 export function usage(cores: number): string {
   return `Usage: conv2d IN... [options]
 
-Convolve PNG images with a 2-D kernel and write the results as PNG.
+Convolve PNG and JPEG images with a 2-D kernel and write the results as PNG
+(or JPEG, for an output named .jpg or .jpeg).
 By default each image is converted to grayscale (BT.601), convolved with the
 'edge' kernel and written next to the input as <stem>-<kernel>.png.
-Each IN is a PNG file, a directory (every *.png below it, recursively; names
-starting with '.' are left out) or a quoted glob pattern ('shots/**/*.png').
+Each IN is an image file (PNG or JPEG, told apart by content), a directory
+(every *.png, *.jpg, *.jpeg below it, recursively; names starting with '.'
+are left out), a quoted glob pattern ('shots/**/*.jpg'), or - for standard
+input (with -o FILE or -o -).
 
 Options:
   -k, --kernel SPEC   the kernel (default: edge), one of
@@ -41,7 +44,9 @@ Options:
                         gaussian:SIGMA[,N]  Gaussian, N×N (default N covers ±4σ)
                         '[[0,1,0],[1,-4,1],[0,1,0]]'  a JSON array of rows
                         @FILE.json          the same JSON, read from FILE.json
-  -o, --output FILE   write to FILE (only with exactly one input file)
+  -o, --output FILE   write to FILE (only with exactly one input file); the
+                      format follows the extension (.png, .jpg, .jpeg);
+                      -o - writes PNG to standard output
       --out-dir DIR   write into DIR (created if needed): a file IN as
                       DIR/<file name>; the files found in a directory or by a
                       pattern keep their path below it (photos/a/b.png ->
@@ -56,18 +61,29 @@ Options:
       --skip-existing leave inputs whose output exists alone (resumes a run)
       --padding P     N pixels on every side, or same, valid or full
                       (default: same, so outputs keep the input's size)
-      --stride N      step between output pixels (default: 1)
+      --stride N|Y,X  step between output pixels (default: 1)
+      --dilation N|Y,X
+                      spacing between kernel taps (default: 1)
       --border MODE   how the padding is filled: constant (zeros), edge,
                       reflect, symmetric or wrap, as numpy.pad names them
                       (default: reflect, which looks best on photos; note the
                       library's own default is constant)
+      --cval V        the value of constant padding (default: 0)
       --mode MODE     convolution (kernel rotated 180°; default) or correlation
+      --method M      auto (default), direct, separable (rank-1 kernels only)
+                      or fft: how the sums are computed; all give the same
+                      result to float32 rounding
       --map MAP       how results become 8-bit pixels: clamp (round, clip to
                       0..255; default), abs (|v| then clamp) or normalize
                       (stretch min..max to 0..255)
       --color         convolve R, G and B separately and write an RGB PNG
                       (alpha is dropped: convolving it would make edge images
                       transparent); default: one gray channel
+      --weights W     grayscale weights: bt601 (default, as OpenCV), bt709,
+                      or three numbers R,G,B
+      --quality Q     quality of JPEG outputs, 1-100 (default: 80)
+      --depth D       8 (default) or 16: read 16-bit PNGs as stored (8-bit
+                      files times 257) and write 16-bit PNGs
       --gradient OP   instead of convolving: the gradient magnitude of the
                       gray, OP sobel or scharr (cv2.Sobel / cv2.Scharr, border
                       --border), written through --map; with
@@ -87,7 +103,7 @@ Options:
                       'wrote' lines): per input its output, status and error
   -q, --quiet         no 'wrote' lines and no progress; failures still shown
   -h, --help          show this help and exit
-      --version       show the version and exit
+  -V, --version       show the version and exit
 
 Progress goes to stderr: a bar on a terminal, otherwise a line every
 ${LINE_INTERVAL} seconds, then a summary (none for a single file).
@@ -100,6 +116,7 @@ again with --skip-existing to resume).
 
 Examples:
   conv2d photo.png                          writes photo-edge.png
+  cat a.jpg | conv2d - -k edge -o - > e.png
   conv2d photo.png -k sobelX --map abs -o edges.png
   conv2d photos/ --out-dir edges/ -k edge --jobs 2
   conv2d 'shots/**/*.png' -k gaussian:2 --color --out-dir blurred --skip-existing

@@ -11,8 +11,8 @@ export type {
 } from './types.js';
 export { convolve2d } from './convolve/convolve.js';
 export { toGrayscale } from './pixels/grayscale.js';
-export { toUint8 } from './pixels/uint8.js';
-export { convolveToUint8 } from './pixels/pipeline.js';
+export { toUint8, toUint16 } from './pixels/uint8.js';
+export { convolveToUint8, convolveToUint16 } from './pixels/pipeline.js';
 export type { PipelineOptions } from './pixels/pipeline.js';
 export { kernels } from './convolve/kernels.js';
 export type { FixedKernelName } from './convolve/kernels.js';

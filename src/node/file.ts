@@ -31,8 +31,8 @@ import type { ConvolveOptions, Kernel } from '../core/types.js';
 import { checkKernel, oneOf, optionsObject, type KernelMatrix } from '../core/validate.js';
 import { choosePath, convolveRowsWasm, type Path } from '../core/wasm/paths.js';
 import { MAPS, PNG_FILTERS } from '../core/vocabulary.js';
-import { fileKind } from './files.js';
-import { checkPath, commitTemp, discardTemp, nodeDeflateSegment, nodeZlib, openTemp, readPng, writePng, type TempFile } from './png.js';
+import { commitTemp, discardTemp, fileKind, openTemp, type TempFile } from './files.js';
+import { checkPath, nodeDeflateSegment, nodeZlib, readPng, writePng } from './png.js';
 
 /** Options of `convolveFile`: `convolveToUint8`'s, the pixel limit, and `encodePng`'s. */
 export interface FileOptions extends PipelineOptions, EncodeOptions {

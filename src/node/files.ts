@@ -7,10 +7,13 @@
  *   caller's bound or the size the file had when it was opened.
  * - `makeDirectory` creates a directory and its parents one level at a time (Node's recursive
  *   mkdir loops forever on some paths, such as under /proc).
- * - `tempPathFor` names the temp file an atomic write goes through, short enough for any name.
+ * - `tempPathFor` names the temp file an atomic write goes through, short enough for any name;
+ *   `openTemp` / `commitTemp` / `discardTemp` are that write in steps (the streamed PNG of
+ *   ./file.ts), `writeAtomically` in one call (every image format's).
+ * - `namingFile` puts the file's name in front of a reader's errors.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, type Stats } from 'node:fs';
 import { basename, dirname, join, parse, resolve } from 'node:path';
 
 /** What kind of file `stats` describes, in words for an error message. */
@@ -118,4 +121,77 @@ export function tempPathFor(path: string, pid = process.pid): string {
 /** The stem that stands for a name too long for `tempPathFor`: a hash of it, with its extension. */
 export function shortName(name: string): string {
   return `${createHash('sha256').update(name).digest('hex').slice(0, 32)}${parse(name).ext.slice(0, 16)}`;
+}
+
+/** A temp file beside its target, open for writing: `commitTemp` renames it into place. */
+export interface TempFile {
+  fd: number;
+  tempPath: string;
+}
+
+/**
+ * Opens a temp file in `path`'s directory (same file system, so the final rename is atomic),
+ * named uniquely per call.
+ * @example
+ * const temp = openTemp('out.png'); writeSync(temp.fd, bytes); commitTemp(temp, 'out.png');
+ */
+export function openTemp(path: string): TempFile {
+  const tempPath = tempPathFor(path);
+  return { fd: openSync(tempPath, 'wx'), tempPath };
+}
+
+/** Flushes the temp file to disk, closes it and renames it over `path`. */
+export function commitTemp(temp: TempFile, path: string): void {
+  fsyncSync(temp.fd); // the data must be on disk before the rename makes it visible
+  closeSync(temp.fd);
+  temp.fd = -1;
+  renameSync(temp.tempPath, path);
+}
+
+/** Closes and removes a temp file after a failure (best effort: the first failure is the one to report). */
+export function discardTemp(temp: TempFile | undefined): void {
+  if (!temp) return;
+  try {
+    if (temp.fd >= 0) closeSync(temp.fd);
+  } catch {}
+  try {
+    unlinkSync(temp.tempPath);
+  } catch {}
+}
+
+/**
+ * Writes a file atomically: `write` fills a temp file, which is then committed. On failure the temp
+ * file is removed, an existing file at `path` is left as it was, and the error says
+ * `path: ${what} (reason)`.
+ * @example
+ * writeAtomically('out.png', (fd) => writeSync(fd, bytes), 'cannot write PNG');
+ */
+export function writeAtomically(path: string, write: (fd: number) => void, what: string): void {
+  let temp: TempFile | undefined;
+  try {
+    temp = openTemp(path);
+    write(temp.fd);
+    commitTemp(temp, path);
+  } catch (cause) {
+    discardTemp(temp);
+    throw new Error(`${path}: ${what} (${(cause as Error).message})`, { cause });
+  }
+}
+
+/**
+ * Runs `read` (a read and decode of the file at `path`) and names the file in its errors:
+ * `photo.png: Invalid PNG: bad CRC in IDAT chunk`, a RangeError staying one. System errors
+ * (ENOENT, EACCES...) keep their code for the caller and pass as they are, as do errors that
+ * already name the file.
+ * @example
+ * const image = namingFile('photo.png', () => decodePng(readFileSync('photo.png')));
+ */
+export function namingFile<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    if ((cause as { code?: unknown }).code !== undefined || (cause as Error).message.startsWith(`${path}: `)) throw cause;
+    const message = `${path}: ${(cause as Error).message}`;
+    throw cause instanceof RangeError ? new RangeError(message, { cause }) : new Error(message, { cause });
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * The Node entry of conv2d-wasm: the platform-free core, plus PNG files and worker threads.
+ * The Node entry of conv2d-wasm: the platform-free core, plus PNG and JPEG files and worker threads.
  * @example
  * import { readPng, toGrayscale, convolve2d, kernels, toUint8, writePng } from 'conv2d-wasm';
  * const gray = toGrayscale(readPng('photo.png'));
@@ -7,6 +7,8 @@
  */
 export * from '../core/index.js';
 export { decodePng, encodePng, readPng, writePng } from './png.js';
+export { decodeJpeg, encodeJpeg, type JpegDecodeOptions, type JpegEncodeOptions } from './jpeg.js';
+export { decodeImage, encodeImage, readImage, writeImage, IMAGE_FORMATS, type ImageDecodeOptions, type ImageEncodeOptions, type ImageFormat } from './image.js';
 export type { DecodeOptions, EncodeOptions } from './png.js';
 export { convolve2dAsync } from './async.js';
 export { convolveFile, type FileOptions, type FileResult } from './file.js';

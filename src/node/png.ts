@@ -7,7 +7,7 @@
  * sees a half-written PNG.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { constants as zlibConstants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
 import type { DeflateSegment } from '../core/png/stream.js';
@@ -20,8 +20,9 @@ import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
 import type { PngZlib } from '../core/png/zlib.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
+import { checkDepth } from '../core/pixels/depth.js';
 import { optionsObject } from '../core/validate.js';
-import { readFileBounded, tempPathFor } from './files.js';
+import { namingFile, readFileBounded, writeAtomically } from './files.js';
 
 export type { DecodeOptions, EncodeOptions };
 
@@ -98,24 +99,29 @@ export const nodeDeflateSegment: DeflateSegment = (data, level) => {
 
 /**
  * Decodes PNG bytes to 8-bit RGBA: 16-bit samples are rescaled to 8 bits, palettes expanded, tRNS
- * turned into alpha, exactly as pngjs does. Bytes after IEND are ignored.
+ * turned into alpha, exactly as pngjs does. Bytes after IEND are ignored. `{ depth: 16 }` gives
+ * 16-bit RGBA (Uint16Array): 16-bit files as stored, 8-bit ones times 257 (255 → 65535).
  * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
  * `options.limitInputPixels` for one with too many pixels.
  * @example
  * const image = decodePng(await fetch(url).then((r) => r.arrayBuffer()));
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
  */
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array> {
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
   return decode(bytes, options, nodeZlib);
 }
 
 /**
- * Encodes an 8-bit image of 1–4 channels as PNG: gray, gray + alpha, RGB or RGBA (colour types
- * 0, 4, 2, 6). Convert Uint16Array or Float32Array images with `toUint8` first. Options:
+ * Encodes an image of 1–4 channels as PNG: gray, gray + alpha, RGB or RGBA (colour types 0, 4, 2,
+ * 6), 8 bits per sample for Uint8Array data and 16 for Uint16Array. Convert Float32Array images
+ * with `toUint8` or `toUint16` first. Options:
  * `compressionLevel` 0–9 (default 6: fast run-length deflate; 7–9 smaller and slower), `filter`
  * (default "up", one filter for every row).
  * @example
  * const bytes = encodePng({ width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) });
+ * const deep = encodePng({ width: 2, height: 1, channels: 1, data: new Uint16Array([0, 65535]) });
  */
 export function encodePng(image: Image, options?: EncodeOptions): Uint8Array {
   return encode(image, options, nodeZlib);
@@ -131,23 +137,19 @@ export function checkPath(path: unknown, name = 'path'): asserts path is string 
  * @example
  * const { width, height, data } = readPng('photo.png');
  */
-export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array> {
+export function readPng(path: string, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array>;
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
   checkPath(path);
   // A bad option is the caller's mistake, not the file's: thrown before reading, without the path.
-  const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
-  try {
-    const bytes = readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit));
-    return decodePng(bytes, options);
-  } catch (cause) {
-    // System errors (ENOENT, EACCES...) keep their code for the caller; ours already name the file.
-    if ((cause as { code?: unknown }).code !== undefined || (cause as Error).message.startsWith(`${path}: `)) throw cause;
-    const message = `${path}: ${(cause as Error).message}`;
-    throw cause instanceof RangeError ? new RangeError(message, { cause }) : new Error(message, { cause });
-  }
+  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
+  const limit = pixelLimit(o.limitInputPixels);
+  checkDepth(o.depth);
+  return namingFile(path, () => decodePng(readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit)), options));
 }
 
 /** Signature (8) + IHDR's length and type (8) + its fields (13): what `pngSizeBound` reads. */
-const PNG_HEAD = 29;
+export const PNG_HEAD = 29;
 
 /**
  * The most bytes a PNG file with this head may have, after refusing it by its head: not a PNG,
@@ -155,7 +157,7 @@ const PNG_HEAD = 29;
  * filter byte a row (16-bit RGBA); deflate, chunking and metadata are allowed as much again and
  * 64 MiB, so only a file far larger than its header could explain is refused unread.
  */
-function pngSizeBound(head: Uint8Array, limit: number): number {
+export function pngSizeBound(head: Uint8Array, limit: number): number {
   if (!hasPngSignature(head)) throw new Error('Invalid PNG: bad signature (not a PNG file, or one damaged by a text-mode transfer)');
   if (head.length < PNG_HEAD) return head.length; // the decoder names what is missing
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -177,59 +179,4 @@ export function writePng(path: string, image: Image, options?: EncodeOptions): v
   checkPath(path);
   const bytes = encodePng(image, options); // before touching the disk, so a bad image changes nothing
   writeAtomically(path, (fd) => writeFileSync(fd, bytes), 'cannot write PNG');
-}
-
-/** A temp file beside its target, open for writing: `commitTemp` renames it into place. */
-export interface TempFile {
-  fd: number;
-  tempPath: string;
-}
-
-/**
- * Opens a temp file in `path`'s directory (same file system, so the final rename is atomic),
- * named uniquely per call.
- * @example
- * const temp = openTemp('out.png'); writeSync(temp.fd, bytes); commitTemp(temp, 'out.png');
- */
-export function openTemp(path: string): TempFile {
-  const tempPath = tempPathFor(path);
-  return { fd: openSync(tempPath, 'wx'), tempPath };
-}
-
-/** Flushes the temp file to disk, closes it and renames it over `path`. */
-export function commitTemp(temp: TempFile, path: string): void {
-  fsyncSync(temp.fd); // the data must be on disk before the rename makes it visible
-  closeSync(temp.fd);
-  temp.fd = -1;
-  renameSync(temp.tempPath, path);
-}
-
-/** Closes and removes a temp file after a failure (best effort: the first failure is the one to report). */
-export function discardTemp(temp: TempFile | undefined): void {
-  if (!temp) return;
-  try {
-    if (temp.fd >= 0) closeSync(temp.fd);
-  } catch {}
-  try {
-    unlinkSync(temp.tempPath);
-  } catch {}
-}
-
-/**
- * Writes a file atomically: `write` fills a temp file, which is then committed. On failure the temp
- * file is removed, an existing file at `path` is left as it was, and the error says
- * `path: ${what} (reason)`.
- * @example
- * writeAtomically('out.png', (fd) => writeSync(fd, bytes), 'cannot write PNG');
- */
-export function writeAtomically(path: string, write: (fd: number) => void, what: string): void {
-  let temp: TempFile | undefined;
-  try {
-    temp = openTemp(path);
-    write(temp.fd);
-    commitTemp(temp, path);
-  } catch (cause) {
-    discardTemp(temp);
-    throw new Error(`${path}: ${what} (${(cause as Error).message})`, { cause });
-  }
 }

@@ -12,23 +12,25 @@ import type { KernelMatrix } from '../validate.js';
 import { saturate } from './rounding.js';
 
 /**
- * Writes the carried alpha into the last channel of `out` (outH × outW × channels bytes). As
+ * Writes the carried alpha into the last channel of `out` (outH × outW × channels samples). As
  * bytes: 8-bit alpha as it is, 16-bit alpha scaled to 8 bits (÷ 257, rounded half to even), float
- * alpha clamped to 0..255 and rounded as `toUint8`'s "clamp".
+ * alpha clamped to 0..255 and rounded as `toUint8`'s "clamp". Into a Uint16Array (the 16-bit
+ * pipeline, which scales nothing, as `toUint16`): every alpha as it is, clamped to 0..65535.
  */
-function carryAlpha(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Uint8Array): void {
+function carryAlpha(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, out: Uint8Array | Uint16Array): void {
   const { width: W, height: H, channels: C, data } = image;
   const rows = borderMap(H, plan.top, plan.bottom, plan.border);
   const cols = borderMap(W, plan.left, plan.right, plan.border);
   // The window's centre in the padded image, for output (0, 0).
   const cy = Math.floor((plan.dy * (kernel.height - 1)) / 2), cx = Math.floor((plan.dx * (kernel.width - 1)) / 2);
-  const scale = data instanceof Uint16Array ? 1 / 257 : 1;
-  const fill = saturate(Math.fround(plan.cval) * scale, 255);
+  const max = out instanceof Uint16Array ? 65535 : 255;
+  const scale = data instanceof Uint16Array && max === 255 ? 1 / 257 : 1;
+  const fill = saturate(Math.fround(plan.cval) * scale, max);
   for (let i = 0, o = C - 1; i < plan.outH; i++) {
     const y = rows[i * plan.sy + cy];
     for (let j = 0; j < plan.outW; j++, o += C) {
       const x = y < 0 ? -1 : cols[j * plan.sx + cx];
-      out[o] = x < 0 ? fill : saturate(data[(y * W + x) * C + C - 1] * scale, 255);
+      out[o] = x < 0 ? fill : saturate(data[(y * W + x) * C + C - 1] * scale, max);
     }
   }
 }
@@ -48,10 +50,10 @@ export function withoutAlpha<D extends PixelData>(image: Image<D>): Image<D> {
   return { width, height, channels: keep as 1 | 3, data: colours };
 }
 
-/** `colours` (outH × outW, 1 or 3 channels of bytes) with `source`'s alpha carried in as a last channel. */
-export function withAlpha(colours: Image<Uint8Array>, source: Image, kernel: KernelMatrix, plan: ConvolvePlan): Image<Uint8Array> {
+/** `colours` (outH × outW, 1 or 3 channels of bytes or 16-bit samples) with `source`'s alpha carried in as a last channel. */
+export function withAlpha<T extends Uint8Array | Uint16Array>(colours: Image<T>, source: Image, kernel: KernelMatrix, plan: ConvolvePlan): Image<T> {
   const keep = colours.channels, C = keep + 1, n = colours.width * colours.height;
-  const data = new Uint8Array(n * C);
+  const data = new (colours.data.constructor as new (length: number) => T)(n * C);
   for (let i = 0; i < n; i++) for (let c = 0; c < keep; c++) data[i * C + c] = colours.data[i * keep + c];
   carryAlpha(source, kernel, plan, data);
   return { width: colours.width, height: colours.height, channels: C as 2 | 4, data };

@@ -15,8 +15,7 @@ const BT601: readonly [number, number, number] = [0.299, 0.587, 0.114];
 const BT709: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];
 
 /** Checks a `weights` value and returns [r, g, b]. */
-export function checkWeights(value: unknown): readonly [number, number, number] {
-  const name = 'options.weights';
+export function checkWeights(value: unknown, name = 'options.weights'): readonly [number, number, number] {
   if (value === undefined || value === 'bt601') return BT601;
   if (value === 'bt709') return BT709;
   if (typeof value === 'string') throw rangeError(name, '"bt601", "bt709" or [r, g, b]', value);

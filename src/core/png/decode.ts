@@ -9,11 +9,13 @@
  * from 0..65535 (pngjs's `scaleDepth`); palettes expanded with tRNS alpha; a gray or RGB tRNS key,
  * compared with the samples before scaling, makes the whole pixel 0,0,0,0 (pngjs's
  * `replaceTransparentColor`); gAMA is read but not applied; Adam7 passes are de-interlaced.
+ * With `depth: 16` the output is 16-bit RGBA: 16-bit files as stored (pngjs's `skipRescale`),
+ * every other file its 8-bit RGBA times 257.
  */
-import { typeError } from '../errors.js';
-import { checkPixels, pixelLimit } from '../limits.js';
+import { decodeArgs } from '../decode-args.js';
+import { checkPixels } from '../limits.js';
+import { toDepth16 } from '../pixels/depth.js';
 import type { Image } from '../types.js';
-import { optionsObject } from '../validate.js';
 import { ADAM7, SAMPLES, checkPng, inflatedLength, type PngHeader, type PngInfo } from './check.js';
 import { paeth } from './predict.js';
 import type { PngZlib } from './zlib.js';
@@ -25,6 +27,11 @@ export interface DecodeOptions {
    * limit; `true` means the default.
    */
   limitInputPixels?: number | boolean;
+  /**
+   * 8 (default): 8-bit samples, 16-bit files rescaled as pngjs does. 16: Uint16Array samples,
+   * 16-bit files as stored and all others times 257 (255 → 65535).
+   */
+  depth?: 8 | 16;
 }
 
 function invalid(reason: string): Error {
@@ -166,20 +173,27 @@ function packPalette(palette: Uint8Array): Uint32Array {
 }
 
 const wordViews = new WeakMap<ArrayBufferLike, Uint32Array>();
+const halfWordViews = new WeakMap<ArrayBufferLike, Uint16Array>();
+
+/** A cached view of the whole buffer under `dst`, as `Type`. */
+function viewOf<T extends Uint16Array | Uint32Array>(dst: Uint8Array, cache: WeakMap<ArrayBufferLike, T>, Type: new (buffer: ArrayBufferLike, at: number, length: number) => T): T {
+  let view = cache.get(dst.buffer);
+  if (!view) {
+    view = new Type(dst.buffer, 0, Math.floor(dst.buffer.byteLength / (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT));
+    cache.set(dst.buffer, view);
+  }
+  return view;
+}
 
 /**
  * A Uint32 view of the whole buffer under `dst`, so that a pixel is one store: word
  * (dst.byteOffset + d) / 4. The decoder's RGBA rows start at multiples of 4 bytes in buffers it
  * allocated itself, so the division is exact.
  */
-function words(dst: Uint8Array): Uint32Array {
-  let view = wordViews.get(dst.buffer);
-  if (!view) {
-    view = new Uint32Array(dst.buffer, 0, dst.buffer.byteLength >> 2);
-    wordViews.set(dst.buffer, view);
-  }
-  return view;
-}
+const words = (dst: Uint8Array): Uint32Array => viewOf(dst, wordViews, Uint32Array);
+
+/** A Uint16 view of the whole buffer under `dst` (as `words`): 16-bit RGBA rows start at multiples of 8 bytes. */
+const halfWords = (dst: Uint8Array): Uint16Array => viewOf(dst, halfWordViews, Uint16Array);
 
 function paletteIndexError(index: number): Error {
   return invalid(`cannot decode pixel data (index ${index} not in palette)`);
@@ -277,6 +291,33 @@ export function makeExpander({ bitDepth: depth, colorType }: PngHeader, { palett
   };
 }
 
+/**
+ * The row expander of a 16-bit file for 16-bit output: each pixel becomes four native Uint16
+ * samples (8 bytes at `dst[d…]`), as stored; gray fills r, g and b, a missing alpha is 65535, and a
+ * tRNS key makes the pixel 0,0,0,0, as pngjs does with `skipRescale`.
+ */
+export function makeExpander16({ colorType }: PngHeader, { transColor }: Extras): Expander {
+  const samples = SAMPLES[colorType];
+  const gray = colorType === 0 || colorType === 4;
+  return (src, s, w, dst, d) => {
+    const out = halfWords(dst);
+    for (let x = 0, o = (dst.byteOffset + d) >> 1; x < w; x++, o += 4, s += samples * 2) {
+      const r = (src[s] << 8) | src[s + 1];
+      const g = gray ? r : (src[s + 2] << 8) | src[s + 3];
+      const b = gray ? r : (src[s + 4] << 8) | src[s + 5];
+      const a = colorType === 4 ? (src[s + 2] << 8) | src[s + 3] : colorType === 6 ? (src[s + 6] << 8) | src[s + 7] : 65535;
+      if (transColor && r === transColor[0] && (gray || (g === transColor[1] && b === transColor[2]))) {
+        out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+      } else {
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+        out[o + 3] = a;
+      }
+    }
+  };
+}
+
 /** Bytes per complete pixel for the filters (at least 1) and packed bytes per row of `w` pixels. */
 export function rowGeometry({ bitDepth, colorType }: PngHeader, w: number): { bpp: number; rowBytes: number } {
   const bitsPerPixel = bitDepth * SAMPLES[colorType];
@@ -285,21 +326,21 @@ export function rowGeometry({ bitDepth, colorType }: PngHeader, w: number): { bp
 
 /**
  * Unfilters the whole inflated stream `raw` in place and expands it into `out` (width × height
- * RGBA): row by row for a plain file, pass by pass for Adam7, where pass pixel (x, y) is image
- * pixel (x0 + x·dx, y0 + y·dy).
+ * RGBA of `pixelBytes` bytes a pixel: 4, or 8 for 16-bit samples): row by row for a plain file,
+ * pass by pass for Adam7, where pass pixel (x, y) is image pixel (x0 + x·dx, y0 + y·dy).
  */
-export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander, out: Uint8Array): void {
+export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander, out: Uint8Array, pixelBytes = 4): void {
   const { width, height, interlace } = header;
   if (!interlace) {
     const { bpp, rowBytes } = rowGeometry(header, width);
     for (let y = 0, at = 1; y < height; y++, at += rowBytes + 1) {
       unfilterRow(raw, at, y > 0 ? raw : null, at - rowBytes - 1, rowBytes, bpp, y);
-      expand(raw, at, width, out, y * width * 4);
+      expand(raw, at, width, out, y * width * pixelBytes);
     }
     return;
   }
   let start = 0;
-  const line = new Uint8Array(width * 4);
+  const line = new Uint8Array(width * pixelBytes);
   for (const [x0, y0, dx, dy] of ADAM7) {
     const passW = Math.ceil((width - x0) / dx);
     const passH = Math.ceil((height - y0) / dy);
@@ -310,11 +351,7 @@ export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander
       expand(raw, at, passW, line, 0);
       const row = (y0 + y * dy) * width;
       for (let x = 0; x < passW; x++) {
-        const o = (row + x0 + x * dx) * 4;
-        out[o] = line[x * 4];
-        out[o + 1] = line[x * 4 + 1];
-        out[o + 2] = line[x * 4 + 2];
-        out[o + 3] = line[x * 4 + 3];
+        out.set(line.subarray(x * pixelBytes, (x + 1) * pixelBytes), (row + x0 + x * dx) * pixelBytes);
       }
     }
     start += passH * (rowBytes + 1);
@@ -324,6 +361,7 @@ export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander
 /**
  * Decodes PNG bytes to 8-bit RGBA with the given zlib: 16-bit samples are rescaled to 8 bits,
  * palettes expanded, tRNS turned into alpha, exactly as pngjs does. Bytes after IEND are ignored.
+ * `options.depth: 16` gives 16-bit RGBA instead (16-bit files as stored, others times 257).
  * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
  * `options.limitInputPixels` for one with too many pixels, before anything is inflated. The entries
  * (src/node/png.ts, src/browser/png.ts) bind the zlib; use theirs.
@@ -331,24 +369,28 @@ export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander
  * const image = decodePng(bytes, undefined, nodeZlib);
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
  */
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib): Image<Uint8Array> {
-  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
-    throw typeError('bytes', 'a Uint8Array or ArrayBuffer', bytes);
-  }
-  const limit = pixelLimit(optionsObject(options, 'options', ['limitInputPixels']).limitInputPixels);
-  const input = bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : bytes;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }, zlib: PngZlib): Image<Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib): Image<Uint8Array | Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib): Image<Uint8Array | Uint16Array> {
+  const { bytes: input, limit, depth } = decodeArgs(bytes, options);
   const info = checkPng(input, zlib.crc32);
   const { width, height } = info;
   // Checked before inflating: a 100-byte file may claim 100000 × 100000 pixels.
   checkPixels('PNG', width, height, limit);
   const expectedRaw = inflatedLength(info);
-  if (Math.max(expectedRaw, width * height * 4) > zlib.maxBytes) {
+  if (Math.max(expectedRaw, width * height * (depth === 16 ? 8 : 4)) > zlib.maxBytes) {
     throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
   }
   const extras = readExtras(input, info);
+  if (depth === 16 && info.bitDepth === 16) {
+    const out = new Uint16Array(width * height * 4);
+    expandImage(zlib.inflate(info.idat, expectedRaw), info, makeExpander16(info, extras), new Uint8Array(out.buffer), 8);
+    return { width, height, channels: 4, data: out };
+  }
   const expand = makeExpander(info, extras);
   const raw = zlib.inflate(info.idat, expectedRaw);
   const out = new Uint8Array(width * height * 4);
   expandImage(raw, info, expand, out);
-  return { width, height, channels: 4, data: out };
+  const image: Image<Uint8Array> = { width, height, channels: 4, data: out };
+  return depth === 16 ? toDepth16(image) : image;
 }

@@ -1,5 +1,6 @@
 /**
- * The PNG encoder, for Node and browsers alike: 8-bit gray, gray + alpha, RGB or RGBA, each row
+ * The PNG encoder, for Node and browsers alike: gray, gray + alpha, RGB or RGBA at 8 bits (Uint8Array
+ * or Uint8ClampedArray data) or 16 (Uint16Array, written big-endian as the spec says), each row
  * filtered with one fixed filter (no five-way trial per row), the whole deflated by the platform's
  * zlib. Start at `encodePng`; `filterRow` is the per-row work.
  *
@@ -109,15 +110,15 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /**
- * The signature and IHDR of an 8-bit, non-interlaced image of 1–4 channels.
+ * The signature and IHDR of a non-interlaced image of 1–4 channels, 8 or 16 bits a sample.
  * @example
  * pngHead(640, 480, 1); // 33 bytes
  */
-export function pngHead(width: number, height: number, channels: 1 | 2 | 3 | 4): Uint8Array {
+export function pngHead(width: number, height: number, channels: 1 | 2 | 3 | 4, bitDepth: 8 | 16 = 8): Uint8Array {
   const header = new Uint8Array(13);
   writeUint32(header, 0, width);
   writeUint32(header, 4, height);
-  header.set([8, PNG_COLOR_TYPES[channels], 0, 0, 0], 8);
+  header.set([bitDepth, PNG_COLOR_TYPES[channels], 0, 0, 0], 8);
   const ihdr = pngChunk('IHDR', header);
   const out = new Uint8Array(PNG_SIGNATURE.length + ihdr.length);
   out.set(PNG_SIGNATURE);
@@ -137,26 +138,42 @@ export function checkEncodable(image: unknown): Image<Uint8Array | Uint8ClampedA
   return img as Image<Uint8Array | Uint8ClampedArray>;
 }
 
+/** The samples of a Uint16Array as big-endian bytes, the order a 16-bit PNG stores them in. */
+function bigEndianBytes(data: Uint16Array): Uint8Array {
+  const out = new Uint8Array(data.length * 2);
+  for (let i = 0, o = 0; i < data.length; i++, o += 2) {
+    out[o] = data[i] >>> 8;
+    out[o + 1] = data[i] & 255;
+  }
+  return out;
+}
+
 /**
- * Encodes an 8-bit image of 1–4 channels as PNG (colour types 0, 4, 2, 6; 8 bits; not
- * interlaced) with the given zlib. The entries bind the zlib; use theirs.
+ * Encodes an image of 1–4 channels as PNG (colour types 0, 4, 2, 6; not interlaced) with the given
+ * zlib: 8 bits a sample for Uint8Array or Uint8ClampedArray data, 16 for Uint16Array. The entries
+ * bind the zlib; use theirs.
  * @example
  * const bytes = encodePng({ width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) }, { filter: 'paeth' }, zlib);
  */
 export function encodePng(image: Image, options: EncodeOptions | undefined, zlib: PngZlib): Uint8Array {
-  const { width, height, channels, data } = checkEncodable(image);
+  const { width, height, channels, data } = checkImage(image);
+  const deep = data instanceof Uint16Array;
+  if (!deep && !(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
+    throw typeError('image.data', 'a Uint8Array, Uint8ClampedArray or Uint16Array (convert with toUint8 or toUint16 first)', data);
+  }
   const { level, filterType } = encodeSettings(options);
-  const rowBytes = width * channels;
+  const bpp = deep ? channels * 2 : channels; // bytes per pixel, for the filters
+  const rowBytes = width * bpp;
   if (height * (rowBytes + 1) > zlib.maxBytes) {
     throw rangeError('image', `at most ${zlib.maxBytes} bytes of filtered rows`, `${width} × ${height} × ${channels}`);
   }
-  const src = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const src = deep ? bigEndianBytes(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const filtered = new Uint8Array(height * (rowBytes + 1));
   for (let y = 0; y < height; y++) {
-    filterRow(filterType, src, y * rowBytes, y > 0 ? src : null, (y - 1) * rowBytes, rowBytes, channels, filtered, y * (rowBytes + 1));
+    filterRow(filterType, src, y * rowBytes, y > 0 ? src : null, (y - 1) * rowBytes, rowBytes, bpp, filtered, y * (rowBytes + 1));
   }
   const idat = pngChunk('IDAT', zlib.deflate(filtered, level));
-  const head = pngHead(width, height, channels);
+  const head = pngHead(width, height, channels, deep ? 16 : 8);
   const out = new Uint8Array(head.length + idat.length + PNG_END.length);
   out.set(head);
   out.set(idat, head.length);

@@ -1,5 +1,5 @@
 /**
- * Batch jobs, the public API: `convolveFiles` filters many PNG files on every core and reports
+ * Batch jobs, the public API: `convolveFiles` filters many PNG and JPEG files on every core and reports
  * what became of each. The wing, in reading order: this file (arguments, the pool, the loop);
  * inputs.ts (`expand`: files, directories and glob patterns, walked lazily, and output naming);
  * run.ts (`Run.admit`: the checks that keep every input safe from every output; the report);
@@ -18,7 +18,7 @@ import { planConvolution } from '../../core/convolve/options.js';
 import { factorize } from '../../core/convolve/separable.js';
 import type { ConvolveOptions, Kernel } from '../../core/types.js';
 import { checkKernel, integer, isPlainObject, oneOf, optionsObject } from '../../core/validate.js';
-import { checkInputs, checkOutDirHoldsNoInput, expand, path, realPath, type Naming } from './inputs.js';
+import { checkInputs, checkOutDirHoldsNoInput, defaultSuffix, expand, path, realPath, type Naming } from './inputs.js';
 import { Run, removeStaleTempFiles, removeTempFiles } from './run.js';
 import { dirname } from 'node:path';
 import type { BatchEdges, BatchItem, BatchOptions, BatchReport } from './types.js';
@@ -26,13 +26,18 @@ import { canny, type CannyOptions } from '../../core/edges/canny.js';
 import { gradient, type GradientOptions } from '../../core/edges/gradient.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from './worker.js';
 import { MAPS } from '../../core/vocabulary.js';
+import { checkWeights } from '../../core/pixels/grayscale.js';
+import { checkDepth } from '../../core/pixels/depth.js';
 
 export type { BatchEdges, BatchItem, BatchOptions, BatchProgress, BatchReport, BatchResult, BatchStatus, BatchTotals } from './types.js';
 export { removeTempFiles } from './run.js';
 
 /**
- * Convolves every input PNG with `kernel` and writes the results as 8-bit PNGs, on a pool of
- * worker threads. `inputs` are file paths, directories (every `*.png` below them, recursively;
+ * Convolves every input image (PNG or JPEG, recognised by content) with `kernel` and writes the
+ * results as 8-bit images, PNG unless an output's name ends in .jpg or .jpeg, on a pool of worker
+ * threads. Outputs are named as the CLI names them: `photo.jpg` → `photo-edge.png` next to it
+ * (the suffix is `-` and the kernel's name), or kept as they are under `outDir`.
+ * `inputs` are file paths, directories (every `*.png`, `*.jpg`, `*.jpeg` below them, recursively;
  * names starting with `.` are left out) and glob patterns (`shots/**\/*.png`, used when no file
  * has that name), or `{ input, output }` pairs. Arguments are checked first (TypeError or
  * RangeError naming them); after that the promise always resolves: each input that fails
@@ -52,14 +57,23 @@ export async function convolveFiles(
 ): Promise<BatchReport> {
   const list = checkInputs(inputs);
   const b = optionsObject(batch, 'batch', [
-    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'edges',
+    'outDir', 'suffix', 'jobs', 'color', 'map', 'skipExisting', 'limitInputPixels', 'onProgress', 'signal', 'edges', 'quality', 'weights', 'depth',
   ]) as BatchOptions;
   if (b.limitInputPixels !== undefined) pixelLimit(b.limitInputPixels, 'batch.limitInputPixels');
   const convolution = checkConvolution(kernel, options, b.limitInputPixels);
   const jobs = b.jobs === undefined ? availableParallelism() : integer(b.jobs, 'batch.jobs', 1, 1024);
-  const { naming, skipExisting, workerData } = checkFileOptions(b, list, convolution);
+  // Without either, the CLI's naming: photo.png → photo-edge.png next to it.
+  const named = b.outDir === undefined && b.suffix === undefined ? { ...b, suffix: defaultSuffix(convolution.kernel) } : b;
+  const { naming, skipExisting, workerData } = checkFileOptions(named, list, convolution);
+  if (b.weights !== undefined) {
+    checkWeights(b.weights, 'batch.weights');
+    workerData.weights = b.weights; // as given: the pipeline's fast path knows "bt601" by name
+  }
+  if (b.depth !== undefined) workerData.depth = checkDepth(b.depth, 'batch.depth');
+  if (b.quality !== undefined) workerData.quality = integer(b.quality, 'batch.quality', 1, 100);
   if (b.edges !== undefined) {
     if (workerData.color) throw rangeError('batch.color', 'false with batch.edges (edges are found on the gray)', b.color);
+    if (workerData.depth === 16) throw rangeError('batch.depth', '8 with batch.edges (edge maps are 8-bit)', b.depth);
     workerData.edges = checkEdges(b.edges);
   }
   if (b.onProgress !== undefined && typeof b.onProgress !== 'function') throw typeError('batch.onProgress', 'a function', b.onProgress);

@@ -6,6 +6,9 @@ import { opendir } from 'node:fs/promises';
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, parse, relative, resolve, sep } from 'node:path';
 import { typeError, rangeError } from '../../core/errors.js';
+import { kernels } from '../../core/convolve/kernels.js';
+import type { KernelMatrix } from '../../core/validate.js';
+import { IMAGE_EXTENSIONS } from '../image.js';
 import { isPlainObject, optionsObject } from '../../core/validate.js';
 import type { BatchItem } from './types.js';
 
@@ -20,7 +23,9 @@ export interface Naming {
   suffix: string;
 }
 
-const PNG_NAME = /\.png$/i;
+/** The files a directory walk picks up: every extension of a supported format (.png, .jpg, .jpeg). */
+const IMAGE_NAME = new RegExp(`(${Object.keys(IMAGE_EXTENSIONS).map((e) => `\\${e}`).join('|')})$`, 'i');
+const IMAGE_KINDS = 'no .png, .jpg or .jpeg files in this directory';
 
 
 let picomatchModule: typeof import('picomatch') | undefined;
@@ -45,12 +50,12 @@ export async function* expand(inputs: Iterable<string | BatchItem> | AsyncIterab
     const stats = statOrUndefined(item);
     if (stats?.isDirectory()) {
       let any = false;
-      const accept = (file: string) => (PNG_NAME.test(file) ? walkedOutput(file, naming, item) : undefined);
+      const accept = (file: string) => (IMAGE_NAME.test(file) ? walkedOutput(file, naming, item) : undefined);
       for await (const found of walk(item, naming, accept)) {
         any = true;
         yield found;
       }
-      if (!any) yield { input: item, error: 'no .png files in this directory' };
+      if (!any) yield { input: item, error: IMAGE_KINDS };
     } else if (!stats && (await loadPicomatch()).scan(item).isGlob) {
       const picomatch = await loadPicomatch();
       const { base, glob } = picomatch.scan(item);
@@ -169,6 +174,20 @@ function globBase(pattern: string): string | undefined {
   const head = pattern.split(/[/\\]/);
   const fixed = head.slice(0, head.findIndex((part) => /[*?[\]{}()!]/.test(part)));
   return fixed.length === 0 ? '.' : fixed.join('/');
+}
+
+/**
+ * The suffix the CLI gives outputs when none is asked for: `-` and the kernel's name when it is one
+ * of the library's fixed kernels (`kernels.edge` → `-edge`) or a box (`-box5`), else `-custom`.
+ */
+export function defaultSuffix(kernel: KernelMatrix): string {
+  const { width, height, data } = kernel;
+  for (const [name, rows] of Object.entries(kernels)) {
+    if (!Array.isArray(rows) || rows.length !== height || rows[0].length !== width) continue;
+    if (rows.every((row: readonly number[], y: number) => row.every((v, x) => v === data[y * width + x]))) return `-${name}`;
+  }
+  if (width === height && data.every((v) => v === data[0]) && Math.abs(data[0] * width * width - 1) < 1e-12) return `-box${width}`;
+  return '-custom';
 }
 
 /** `dev:ino`: the same file under any name (never a valid absolute path, so it shares sets with them). */

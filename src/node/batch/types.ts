@@ -1,5 +1,5 @@
 /** The public types of `convolveFiles`: its options, its report, and its progress events. */
-import type { Uint8Map } from '../../core/types.js';
+import type { GrayWeights, Uint8Map } from '../../core/types.js';
 import type { CannyOptions } from '../../core/edges/canny.js';
 import type { GradientOptions } from '../../core/edges/gradient.js';
 
@@ -24,14 +24,24 @@ export interface BatchOptions {
    */
   outDir?: string;
   /**
-   * Added to each output's file stem: `photo.png` → `photo<suffix>.png`. Default `""` with `outDir`
-   * (names kept as they are); without `outDir` a non-empty suffix is required.
+   * Added to each output's file stem: `photo.jpg` → `photo<suffix>.png`. Default `""` with `outDir`
+   * (names kept as they are); without `outDir`, as the CLI: `-` and the kernel's name (`-edge`,
+   * `-box5`; `-custom` for a kernel that is not one of the library's).
    */
   suffix?: string;
+  /** Quality of JPEG outputs (those named .jpg or .jpeg), 1–100 (default 80). */
+  quality?: number;
+  /**
+   * 8 (default): 8-bit outputs. 16: the images are read with 16-bit samples (16-bit PNGs as stored,
+   * 8-bit files times 257) and written as 16-bit PNGs (`convolveToUint16`); JPEG outputs then fail.
+   */
+  depth?: 8 | 16;
   /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
   jobs?: number;
   /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */
   color?: boolean;
+  /** Weights of the gray conversion, as toGrayscale's `weights` (default "bt601"). */
+  weights?: GrayWeights;
   /** How results become 8-bit pixels, as `toUint8` (default `"clamp"`). */
   map?: Uint8Map;
   /** Edge detection instead of convolving (`kernel` and `options` are then not used; no `color`). */
