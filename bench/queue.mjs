@@ -3,7 +3,9 @@
 // and the queue's overhead; Redis commands and Redis CPU time per image (INFO commandstats); and
 // the ops/s of this machine's Redis (redis-benchmark), which bound how far the queue scales.
 //
-//   npm run bench:queue                24 images, 3 runs of each configuration (about 4 minutes)
+//   npm run bench:queue                96 images, 2 runs of each configuration (about 8 minutes)
+//   npm run bench:queue -- --count 24  another batch size (the queue's fixed cost per batch, two
+//                                      short-lived CLI processes, weighs more in a small batch)
 //   npm run bench:queue -- --quick     8 images, 1 run (for CI, so the script never rots)
 //
 // The inputs are 1280×1024 crops of assets/astronaut.png mirrored out, flipped, so no two are
@@ -24,8 +26,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 const SAMPLE = join(ROOT, 'assets', 'astronaut.png');
 const QUICK = process.argv.includes('--quick');
-const COUNT = QUICK ? 8 : 24;
-const RUNS = QUICK ? 1 : 3;
+const countAt = process.argv.indexOf('--count');
+const COUNT = QUICK ? 8 : countAt > 0 ? Number(process.argv[countAt + 1]) : 96;
+const RUNS = QUICK ? 1 : 2;
+if (!Number.isInteger(COUNT) || COUNT < 1) throw new RangeError('--count must be a positive integer');
 const WIDTH = 1280;
 const HEIGHT = 1024;
 const WORKERS = [1, 2, 4];
@@ -55,6 +59,11 @@ function commandStats(port) {
     stats[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
   }
   return stats;
+}
+
+/** Bytes Redis holds (INFO memory used_memory). */
+function redisMemory(port) {
+  return Number(/used_memory:(\d+)/.exec(redisCli(port, 'INFO', 'memory'))[1]);
 }
 
 /** Runs the CLI through bash, whose `times` gives the child's CPU time: { stdout, cpu (s) }. */
@@ -102,6 +111,7 @@ async function queued(work, redis, queue, n, round) {
     await new Promise((r) => setTimeout(r, 50));
   }
   redisCli(redis.port, 'CONFIG', 'RESETSTAT');
+  const memory0 = redisMemory(redis.port);
   const workerCpu0 = workers.reduce((sum, w) => sum + processCpu(w.pid), 0);
   const redisCpu0 = redisCpu(redis.port);
   const t = performance.now();
@@ -115,8 +125,9 @@ async function queued(work, redis, queue, n, round) {
   // The workers' own span: first image taken to last image done (no enqueue, no polling delay).
   const busy = report.totals.seconds;
   const stats = commandStats(redis.port);
+  const memory = redisMemory(redis.port) - memory0; // what the finished batch leaves in Redis
   await Promise.all(workers.map((w) => new Promise((resolve) => { w.once('exit', resolve); w.kill('SIGTERM'); })));
-  return { seconds, busy, cpu, stats };
+  return { seconds, busy, cpu, stats, memory };
 }
 
 async function main() {
@@ -129,6 +140,7 @@ async function main() {
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
     const rows = new Map(WORKERS.map((n) => [n, { local: [], localCpu: [], queue: [], busy: [], workerCpu: [], allCpu: [] }]));
     const stats = [];
+    const memory = [];
     for (let r = 0; r < RUNS; r++) {
       for (const n of WORKERS) {
         const row = rows.get(n);
@@ -141,6 +153,7 @@ async function main() {
         row.workerCpu.push(q.cpu.workers);
         row.allCpu.push(q.cpu.all);
         stats.push(q.stats);
+        memory.push(q.memory);
         console.log(`  run ${r + 1}, ${n}: local ${l.seconds.toFixed(2)} s (CPU ${l.cpu.toFixed(2)} s), queue ${q.seconds.toFixed(2)} s ` +
           `(workers busy ${q.busy.toFixed(2)} s, CPU ${q.cpu.workers.toFixed(2)} s, with enqueue + status + Redis ${q.cpu.all.toFixed(2)} s; load ${loadavg()[0].toFixed(2)})`);
       }
@@ -176,6 +189,8 @@ async function main() {
     console.log(`\nRedis per image: ${(calls / images).toFixed(1)} commands, counting those run inside BullMQ's Lua scripts (${top}); ` +
       `${(usec / images).toFixed(0)} µs of Redis CPU in commands (${costly})` +
       ` → one Redis core saturates near ${Math.round(1e6 / (usec / images))} images/s`);
+    console.log(`Redis memory a finished batch leaves behind (BullMQ's completed jobs, conv2d's records and entries): ` +
+      `${(median(memory) / COUNT / 1024).toFixed(2)} KiB per image (median over the runs)`);
     const bench = execFileSync('redis-benchmark', ['-p', String(redis.port), '-q', '-n', QUICK ? '20000' : '100000', '-t', 'set,get,lpush,hset'], { encoding: 'utf8' });
     const evalBench = execFileSync('redis-benchmark', ['-p', String(redis.port), '-q', '-n', QUICK ? '20000' : '100000',
       'EVAL', "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]); return redis.call('INCR', KEYS[2])", '2', 'h', 'c', 'f', 'v'], { encoding: 'utf8' });

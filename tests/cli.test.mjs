@@ -379,6 +379,10 @@ info('--help prints the usage, says the defaults, exits 0', async () => {
     assert.match(r.stdout, /default: same, so outputs keep the input's size/);
     assert.match(r.stdout, /default: reflect/);
     assert.match(r.stdout, /alpha is dropped/);
+    // The queue's subcommands are found from the main help.
+    for (const sub of ['conv2d enqueue IN...', 'conv2d worker', 'conv2d status BATCH', 'CONV2D_REDIS']) {
+      assert.ok(r.stdout.includes(sub), `mentions ${sub}`);
+    }
   }
 });
 

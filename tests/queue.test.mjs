@@ -253,6 +253,41 @@ jobsTest('a job removed from the queue by hand is reported failed, so status --w
   }
 });
 
+/** `promise`, or a failure after `ms` (a regression here would otherwise hang the run for an hour). */
+function within(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: still pending after ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+jobsTest('wait wakes on the queue\'s events: it ends with the batch even with an hour between looks, and an abort ends it', async () => {
+  const queue = 'wake';
+  const { batch } = await enqueueFiles([join(dir, 'in', 'p005.png'), join(dir, 'in', 'p010.png')], kernels.edge, {}, {
+    redis: redis.url, queue, root: dir, outDir: join(dir, 'out-w'),
+  });
+  const looks = [];
+  // Waiting starts before any worker exists: only the jobs' events can end it within the test's time.
+  const waiting = batchStatus(batch, { redis: redis.url, queue, wait: true, interval: 3_600_000, onProgress: (s) => looks.push(s.finished) });
+  const worker = await startWorker({ redis: redis.url, queue, root: dir, jobs: 1 });
+  try {
+    const status = await within(waiting, 60_000, 'status wait after the batch ended');
+    assert.equal({ finished: status.finished, written: status.written, failed: status.failed }, { finished: true, written: 2, failed: 0 });
+    assert.is(looks[0], false, 'the first look saw the batch unfinished');
+    assert.ok(looks.length >= 2 && looks.length <= 20, `a look per event burst, not a busy loop (${looks.length})`);
+  } finally {
+    await worker.close();
+  }
+  // A batch no worker serves: the abort, not the hour, ends the wait.
+  const { batch: idle } = await enqueueFiles([join(dir, 'in', 'p011.png')], kernels.edge, {}, {
+    redis: redis.url, queue: 'wake-idle', root: dir, outDir: join(dir, 'out-w2'),
+  });
+  const controller = new AbortController();
+  const aborted = batchStatus(idle, { redis: redis.url, queue: 'wake-idle', wait: true, interval: 3_600_000, signal: controller.signal });
+  setTimeout(() => controller.abort(), 200);
+  const status = await within(aborted, 60_000, 'status wait after the abort');
+  assert.equal({ finished: status.finished, waiting: status.waiting }, { finished: false, waiting: 1 });
+});
+
 jobsTest('a batch the queue does not know is a RangeError naming batch', async () => {
   await rejects(batchStatus(`b${'1'.repeat(24)}`, { redis: redis.url, queue: 'twice' }), RangeError, /\bbatch\b/);
 });

@@ -114,6 +114,16 @@ Exit status: 0 every input was written (or skipped); 1 some inputs failed
 are abandoned, no partial file is left, the report so far is printed; run
 again with --skip-existing to resume).
 
+Many machines (a BullMQ queue on Redis; each has its own --help):
+  conv2d enqueue IN... --out-dir DIR [options] --redis URL
+                      add one job per image (the same inputs, options and
+                      output names as above); prints the batch id
+  conv2d worker --redis URL [--root DIR] [--jobs N]
+                      process jobs until SIGTERM or SIGINT
+  conv2d status BATCH --redis URL [--wait] [--json]
+                      progress of a batch; --wait exits as conv2d does
+  --redis may come from the CONV2D_REDIS environment variable.
+
 Examples:
   conv2d photo.png                          writes photo-edge.png
   cat a.jpg | conv2d - -k edge -o - > e.png
