@@ -232,8 +232,9 @@ function isFinal(record: JobRecord | undefined): boolean {
  * Waits for the next event BullMQ logs on the queue's event stream (a job taken, completed,
  * failed or handed back) or for `ms`, whichever comes first: a blocking XREAD on a connection of
  * its own. Polling alone left `wait` up to an interval behind the batch's end, which a short
- * batch felt (an eighth of a second on average, per batch). Looks stay apart until `notBefore`
- * however busy the stream is, so a farm's thousand events a second cost one look per gap.
+ * batch felt (a quarter of a second on average at the default 500 ms). Looks stay apart until
+ * `notBefore` however busy the stream is, so a farm's thousand events a second cost one look
+ * per gap.
  */
 function queueEvents(redis: Redis, stream: string, signal: AbortSignal | undefined) {
   const blocker = redis.duplicate();
