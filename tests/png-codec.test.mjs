@@ -9,10 +9,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/index.js';
-import { browserPng, crc32, pngFflate } from '../dist/internal.js';
+import { browserPng, crc32, nodePng, pngFflate } from '../dist/internal.js';
 import { referenceDecodePng } from './pngjs-reference.mjs';
 const { decodePng, encodePng } = browserPng;
-const { deflateLength, inflateRaw } = pngFflate;
+const { deflateLength } = pngFflate;
 import { randomImage, rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
@@ -227,18 +227,40 @@ damage('agrees with Node on hand-made edge cases of chunks and streams', () => {
   }
 });
 
-damage('finds where the deflate data ends, as zlib needs to read the Adler-32', () => {
-  // inflateRaw reads that position from fflate's stream state; a zlib stream from Node says it too.
+damage('both inflaters find where the deflate data ends, hand on bounded pieces, and stop a zlib bomb', () => {
+  // The fflate inflater reads that position from fflate's stream state (deflateLength is its slow
+  // fallback); Node's zlib says it itself. Bytes after the Adler-32 are refused by both.
   const r = rng(7);
+  const inflaters = { fflate: pngFflate.fflateZlib, node: nodePng.nodeZlib };
   for (let i = 0; i < 60; i++) {
     const plain = Buffer.from(Array.from({ length: r.int(0, 5000) }, () => (r() < 0.7 ? 65 : r.int(0, 255))));
-    const z = deflateSync(plain, { level: r.int(0, 9) });
-    const deflate = z.subarray(2, -4);
-    const { output, used } = inflateRaw(new Uint8Array(Buffer.concat([deflate, Buffer.from([9, 9, 9, 9, 9])])), plain.length);
-    assert.is(used, deflate.length, `stream ${i}`);
-    if (i % 6 === 0) assert.is(deflateLength(new Uint8Array(z.subarray(2))), deflate.length, `stream ${i}, the slow way`);
-    assert.ok(Buffer.compare(Buffer.from(output), plain) === 0, `stream ${i} output`);
+    const z = new Uint8Array(deflateSync(plain, { level: r.int(0, 9) }));
+    const cut = r.int(0, z.length);
+    const parts = [z.subarray(0, cut), z.subarray(cut)]; // as two IDAT chunks
+    for (const [name, zlib] of Object.entries(inflaters)) {
+      const pieces = [];
+      zlib.inflateStream(parts, plain.length, (piece) => pieces.push(Buffer.from(piece)));
+      assert.ok(Buffer.compare(Buffer.concat(pieces), plain) === 0, `${name}: stream ${i} output`);
+      const trailing = [...parts, Uint8Array.of(9, 9, 9, 9, 9)];
+      assert.throws(() => zlib.inflateStream(trailing, plain.length, () => {}), /5 bytes after the end of the zlib stream/, `${name}: stream ${i}`);
+    }
+    if (i % 6 === 0) assert.is(deflateLength(z.subarray(2)), z.length - 6, `stream ${i}, the slow way`);
   }
+  // 64 MiB of zeros deflate to 64 KiB; the header allows 1000 bytes. Node's pieces are at most
+  // INFLATE_PIECE (64 KiB) and stop one byte past the limit; fflate's stop after one 8 KiB input slice.
+  const bomb = new Uint8Array(deflateSync(Buffer.alloc(64 << 20)));
+  for (const [name, zlib] of Object.entries(inflaters)) {
+    let made = 0;
+    assert.throws(() => zlib.inflateStream([bomb], 1000, (piece) => {
+      made += piece.length;
+    }), /IDAT data inflates to more than 1000 bytes/, name);
+    assert.ok(made <= 1000, `${name}: ${made} bytes handed on`);
+  }
+  let largest = 0;
+  nodePng.nodeZlib.inflateStream([new Uint8Array(deflateSync(Buffer.alloc(1 << 20)))], 1 << 20, (piece) => {
+    largest = Math.max(largest, piece.length);
+  });
+  assert.is(largest, 1 << 16, 'Node hands on pieces of at most 64 KiB');
 });
 
 damage.run();

@@ -1,15 +1,16 @@
 /**
  * PNG in and out for Node: the one codec (src/core/png/) on `node:zlib`, and files.
  *
- * Node's zlib is native: `inflateSync` with `maxOutputLength` inflates the IDAT stream once, and
- * stops one byte past what the header allows, so a zlib bomb costs no more than an honest file.
+ * Node's zlib is native: `inflateStream` drives it synchronously in bounded pieces, which the
+ * decoder unfilters and expands as they come, and stops one byte past what the header allows, so
+ * a zlib bomb costs no more than an honest file and a large image no more than its output.
  * Writes go to a temp file in the target's directory and are renamed into place, so a reader never
  * sees a half-written PNG.
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { constants as zlibConstants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, deflateSync } from 'node:zlib';
 import type { DeflateSegment } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
@@ -17,7 +18,8 @@ import { typeError } from '../core/errors.js';
 import { pixelLimit } from '../core/limits.js';
 import { decodePng as decode, type DecodeOptions } from '../core/png/decode.js';
 import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
-import type { PngZlib } from '../core/png/zlib.js';
+import { fflateZlib } from '../core/png/fflate.js';
+import { INFLATE_PIECE, type PngZlib } from '../core/png/zlib.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
 import { checkDepth } from '../core/pixels/depth.js';
@@ -26,38 +28,96 @@ import { namingFile, readFileBounded, writeAtomically } from './files.js';
 
 export type { DecodeOptions, EncodeOptions };
 
-function reason(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
+/** The native zlib engine under a `zlib.Inflate`, as Node's own synchronous functions drive it. */
+interface NativeEngine {
+  /** Inflates `in[inOff, inOff + inLen)` into `out[outOff, outOff + outLen)`; the room left is then in the state. */
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  /** Called, synchronously from `writeSync`, with zlib's message when the stream is bad. */
+  onerror: (message: string, errno: number) => void;
+  close(): void;
 }
 
 /**
- * Inflates the IDAT stream to exactly `expected` bytes, or throws. Output beyond `expected + 1`
- * bytes is never made (one byte of headroom tells "too much data" apart from "exactly enough").
+ * A native inflater driven synchronously, or undefined if this Node's `zlib.Inflate` does not have
+ * the shape relied on. Why the underscore fields: Node has no public API that inflates
+ * synchronously in pieces. `inflateSync` makes the whole output at once (256 MiB to 2 GiB for a
+ * large flat image), and `_processChunk` without a callback, which looks like one, closes the
+ * engine after a single call in every Node release. `_handle.writeSync` and `_writeState` are what
+ * Node's `processChunkSync` itself drives (unchanged since Node 10), so this is that loop with the
+ * output going to the caller a piece at a time instead of into one buffer.
  */
-function inflateIdat(idat: readonly Uint8Array[], expected: number): Uint8Array {
-  const stream = idat.length === 1 ? idat[0] : Buffer.concat(idat);
-  let buffer: Buffer;
-  let read: number;
+function nativeEngine(): { engine: NativeEngine; state: Uint32Array } | undefined {
+  const inflate = new zlib.Inflate() as unknown as { _handle?: Partial<NativeEngine>; _writeState?: unknown; close(): void };
+  const engine = inflate._handle;
+  const state = inflate._writeState;
+  if (typeof engine?.writeSync !== 'function' || typeof engine.close !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+    inflate.close();
+    return undefined;
+  }
+  return { engine: engine as NativeEngine, state };
+}
+
+/**
+ * `PngZlib.inflateStream` on Node's native zlib: each `writeSync` call makes at most
+ * `INFLATE_PIECE` bytes, and never more than one byte past `expected` in all (that byte tells "too
+ * much data" apart from "exactly enough"), so a zlib bomb stops there. Its verdicts and their
+ * order are those of `inflateSync` with `maxOutputLength: expected + 1`, as the decoder used
+ * before: zlib's own errors (header, damaged or cut data, Adler-32), then too much or too little
+ * output, then bytes after the end of the stream. Falls back to fflate's inflater (supported API)
+ * if the native engine is not there as expected.
+ */
+function inflateStream(idat: readonly Uint8Array[], expected: number, onData: (piece: Uint8Array) => void): void {
+  const native = nativeEngine();
+  if (!native) {
+    fflateZlib.inflateStream(idat, expected, onData);
+    return;
+  }
+  const { engine, state } = native;
+  let failure: string | undefined;
+  // Replaces Node's handler, which would destroy the stream and emit 'error' on a later tick.
+  engine.onerror = (message) => {
+    failure = message;
+  };
+  const out = Buffer.allocUnsafe(Math.min(INFLATE_PIECE, expected + 1));
+  let total = 0;
+  let read = 0;
+  let given = 0;
+  const bad = () => new Error(`Invalid PNG: bad zlib data in IDAT (${failure})`);
   try {
-    // One output chunk of the exact size: no list of 16 KB pieces to join at the end.
-    const result = inflateSync(stream, { maxOutputLength: expected + 1, chunkSize: Math.max(64, expected + 1), info: true }) as unknown as
-      { buffer: Buffer; engine: { bytesWritten: number } };
-    buffer = result.buffer;
-    read = result.engine.bytesWritten;
-  } catch (cause) {
-    if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
+    // Every part with Z_NO_FLUSH, then an empty Z_FINISH: zlib calls a stream that ends early
+    // "unexpected end of file" only when told it is finished.
+    const steps: [Uint8Array, number][] = idat.map((part) => [part, zlibConstants.Z_NO_FLUSH]);
+    steps.push([new Uint8Array(0), zlibConstants.Z_FINISH]);
+    for (const [part, flush] of steps) {
+      given += part.length;
+      let inOff = 0;
+      let inLen = part.length;
+      for (;;) {
+        const room = Math.min(out.length, expected + 1 - total);
+        engine.writeSync(flush, part, inOff, inLen, out, 0, room);
+        if (failure !== undefined) throw bad();
+        const [outLeft, inLeft] = state;
+        const made = room - outLeft;
+        read += inLen - inLeft;
+        inOff += inLen - inLeft;
+        inLen = inLeft;
+        if (made > 0) {
+          total += made;
+          if (total > expected) throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
+          onData(out.subarray(0, made));
+        }
+        // Room left means zlib has taken all the input it will: all of it, or up to the stream's end.
+        if (outLeft > 0) break;
+      }
     }
-    throw new Error(`Invalid PNG: bad zlib data in IDAT (${reason(cause)})`, { cause });
+  } finally {
+    // Frees zlib's memory now, as `inflateSync` does; the stream object around it is never used.
+    engine.close();
   }
-  if (buffer.length > expected) throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
-  if (buffer.length < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${buffer.length} bytes, expected ${expected}`);
-  // Node's inflate stops at the end of the zlib stream and ignores what follows; that is an error,
-  // as in the fflate zlib, so both platforms agree.
-  if (read < stream.length) {
-    throw new Error(`Invalid PNG: ${stream.length - read} bytes after the end of the zlib stream in IDAT`);
-  }
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  if (total < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${total} bytes, expected ${expected}`);
+  // zlib stops at the end of its stream and ignores what follows; that is an error here, as in the
+  // fflate zlib, so both platforms agree.
+  if (read < given) throw new Error(`Invalid PNG: ${given - read} bytes after the end of the zlib stream in IDAT`);
 }
 
 /** zlib's own CRC-32 (Node 20.15 and later), many times faster than a table in JavaScript. */
@@ -74,7 +134,7 @@ const nativeCrc32 = nativeCrc &&
  */
 export const nodeZlib: PngZlib = {
   maxBytes: bufferConstants.MAX_LENGTH,
-  inflate: inflateIdat,
+  inflateStream,
   crc32: nativeCrc32 ?? crc32,
   deflate: (data, level) => {
     const out = deflateSync(data, { level, strategy: strategyFor(level) });

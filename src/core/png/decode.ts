@@ -1,8 +1,9 @@
 /**
  * The PNG decoder, for Node and browsers alike: `checkPng` walks the chunks (CRCs, order, limits
- * against IHDR), the platform's zlib inflates the IDAT stream once, to exactly the size the header
- * allows, then each row is unfiltered in place and expanded to 8-bit RGBA. Start at `decodePng`;
- * the per-row work is `unfilterRow` and the expander `makeExpander` builds.
+ * against IHDR), the platform's zlib inflates the IDAT stream once, in bounded pieces, stopping
+ * at the first byte past what the header allows, and each row is unfiltered (./rows.ts) and
+ * expanded straight into the RGBA output as soon as it is whole: the inflated stream is never held.
+ * Start at `decodePng`; the expanders are `makeExpander` (8-bit output) and `makeExpander16`.
  *
  * The pixels are pngjs's, byte for byte (tests/png.test.mjs checks every PngSuite file and the
  * fuzzer mutated ones): 1/2/4-bit gray scaled by floor(v·255/max + 0.5), 16-bit samples likewise
@@ -14,10 +15,9 @@
  */
 import { decodeArgs } from '../decode-args.js';
 import { checkPixels } from '../limits.js';
-import { toDepth16 } from '../pixels/depth.js';
 import type { Image } from '../types.js';
-import { ADAM7, SAMPLES, checkPng, inflatedLength, type PngHeader, type PngInfo } from './check.js';
-import { paeth } from './predict.js';
+import { SAMPLES, checkPng, inflatedLength, type PngHeader, type PngInfo } from './check.js';
+import { RowUnfilterer, type RowHandler } from './rows.js';
 import type { PngZlib } from './zlib.js';
 
 /** Options of `decodePng` and `readPng`. */
@@ -96,51 +96,7 @@ export function readExtras(bytes: Uint8Array, info: PngInfo): Extras {
   return extrasOf(info.colorType, chunks);
 }
 
-/**
- * Reverses the filter of one row in place (PNG spec section 9): `buf[at − 1]` is the filter type,
- * `buf[at, at + n)` the filtered bytes; `prev[pAt, pAt + n)` is the row above, already unfiltered,
- * or null for a pass's first row. `bpp` is bytes per complete pixel (at least 1). Each filter is
- * one loop without branches inside; Uint8Array stores wrap mod 256 as the spec's sums do.
- * @example
- * unfilterRow(raw, 1, null, 0, rowBytes, 3, 0); // the first row of an RGB image
- */
-export function unfilterRow(
-  buf: Uint8Array, at: number, prev: Uint8Array | null, pAt: number, n: number, bpp: number, y: number,
-): void {
-  const type = buf[at - 1];
-  const end = at + n;
-  switch (type) {
-    case 0:
-      return;
-    case 1:
-      for (let i = at + bpp; i < end; i++) buf[i] += buf[i - bpp];
-      return;
-    case 2:
-      if (prev) for (let i = at, j = pAt; i < end; i++, j++) buf[i] += prev[j];
-      return;
-    case 3:
-      if (!prev) {
-        for (let i = at + bpp; i < end; i++) buf[i] += buf[i - bpp] >> 1;
-        return;
-      }
-      for (let i = at, j = pAt; i < at + bpp && i < end; i++, j++) buf[i] += prev[j] >> 1;
-      for (let i = at + bpp, j = pAt + bpp; i < end; i++, j++) buf[i] += (buf[i - bpp] + prev[j]) >> 1;
-      return;
-    case 4:
-      if (!prev) {
-        // Above and upper-left are 0: Paeth picks the left byte, as Sub does.
-        for (let i = at + bpp; i < end; i++) buf[i] += buf[i - bpp];
-        return;
-      }
-      for (let i = at, j = pAt; i < at + bpp && i < end; i++, j++) buf[i] += prev[j];
-      for (let i = at + bpp, j = pAt + bpp; i < end; i++, j++) buf[i] += paeth(buf[i - bpp], prev[j], prev[j - bpp]);
-      return;
-    default:
-      throw invalid(`cannot decode pixel data (unknown filter type ${type} in row ${y})`);
-  }
-}
-
-/** Turns `w` unfiltered pixels at `src[s…]` into 8-bit RGBA at `dst[d…]`. */
+/** Turns `w` unfiltered pixels at `src[s…]` into RGBA at `dst[d…]` (8-bit, or 16-bit for `makeExpander16`'s). */
 export type Expander = (src: Uint8Array, s: number, w: number, dst: Uint8Array, d: number) => void;
 
 const scaleTables = new Map<number, Uint8Array>();
@@ -292,11 +248,24 @@ export function makeExpander({ bitDepth: depth, colorType }: PngHeader, { palett
 }
 
 /**
- * The row expander of a 16-bit file for 16-bit output: each pixel becomes four native Uint16
- * samples (8 bytes at `dst[d…]`), as stored; gray fills r, g and b, a missing alpha is 65535, and a
- * tRNS key makes the pixel 0,0,0,0, as pngjs does with `skipRescale`.
+ * The row expander for 16-bit output: each pixel becomes four native Uint16 samples (8 bytes at
+ * `dst[d…]`). A 16-bit file's samples as stored: gray fills r, g and b, a missing alpha is 65535,
+ * and a tRNS key makes the pixel 0,0,0,0, as pngjs does with `skipRescale`. Any other file's
+ * pixels are its 8-bit RGBA (`makeExpander`) times 257, one row at a time.
  */
-export function makeExpander16({ colorType }: PngHeader, { transColor }: Extras): Expander {
+export function makeExpander16(header: PngHeader, extras: Extras): Expander {
+  const { colorType } = header;
+  const { transColor } = extras;
+  if (header.bitDepth !== 16) {
+    const expand8 = makeExpander(header, extras);
+    let line = new Uint8Array(0);
+    return (src, s, w, dst, d) => {
+      if (line.length < w * 4) line = new Uint8Array(w * 4);
+      expand8(src, s, w, line, 0);
+      const out = halfWords(dst);
+      for (let i = 0, o = (dst.byteOffset + d) >> 1, n = w * 4; i < n; i++, o++) out[o] = line[i] * 257;
+    };
+  }
   const samples = SAMPLES[colorType];
   const gray = colorType === 0 || colorType === 4;
   return (src, s, w, dst, d) => {
@@ -318,45 +287,35 @@ export function makeExpander16({ colorType }: PngHeader, { transColor }: Extras)
   };
 }
 
-/** Bytes per complete pixel for the filters (at least 1) and packed bytes per row of `w` pixels. */
-export function rowGeometry({ bitDepth, colorType }: PngHeader, w: number): { bpp: number; rowBytes: number } {
-  const bitsPerPixel = bitDepth * SAMPLES[colorType];
-  return { bpp: Math.max(1, bitsPerPixel >> 3), rowBytes: Math.ceil((w * bitsPerPixel) / 8) };
+/**
+ * The `RowHandler` that expands each unfiltered row into its place in a whole image `out`
+ * (width × height pixels of `pixelBytes` bytes: 4, or 8 for 16-bit samples): a plain file's rows
+ * (and Adam7 pass 7's, whose pixels are adjacent) straight into place; other Adam7 pass rows into
+ * a line first, then scattered, pass pixel (x, y) going to image pixel (x0 + x·dx, y0 + y·dy).
+ * @example
+ * const rows = new RowUnfilterer(header, imageRows(header, makeExpander(header, extras), out, 4));
+ */
+export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Array, pixelBytes: 4 | 8): RowHandler {
+  const line = new Uint8Array(width * pixelBytes);
+  const lineWords = new Uint32Array(line.buffer);
+  const k = pixelBytes >> 2; // Uint32 words a pixel
+  return (row, { x0, y0, dx, dy, width: w }, y) => {
+    const at = ((y0 + y * dy) * width + x0) * pixelBytes;
+    if (dx === 1) {
+      expand(row, 1, w, out, at);
+      return;
+    }
+    expand(row, 1, w, line, 0);
+    const dst = words(out);
+    const step = dx * k;
+    for (let i = 0, o = (out.byteOffset + at) >> 2, end = w * k; i < end; i += k, o += step) {
+      dst[o] = lineWords[i];
+      if (k === 2) dst[o + 1] = lineWords[i + 1];
+    }
+  };
 }
 
-/**
- * Unfilters the whole inflated stream `raw` in place and expands it into `out` (width × height
- * RGBA of `pixelBytes` bytes a pixel: 4, or 8 for 16-bit samples): row by row for a plain file,
- * pass by pass for Adam7, where pass pixel (x, y) is image pixel (x0 + x·dx, y0 + y·dy).
- */
-export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander, out: Uint8Array, pixelBytes = 4): void {
-  const { width, height, interlace } = header;
-  if (!interlace) {
-    const { bpp, rowBytes } = rowGeometry(header, width);
-    for (let y = 0, at = 1; y < height; y++, at += rowBytes + 1) {
-      unfilterRow(raw, at, y > 0 ? raw : null, at - rowBytes - 1, rowBytes, bpp, y);
-      expand(raw, at, width, out, y * width * pixelBytes);
-    }
-    return;
-  }
-  let start = 0;
-  const line = new Uint8Array(width * pixelBytes);
-  for (const [x0, y0, dx, dy] of ADAM7) {
-    const passW = Math.ceil((width - x0) / dx);
-    const passH = Math.ceil((height - y0) / dy);
-    if (passW <= 0 || passH <= 0) continue;
-    const { bpp, rowBytes } = rowGeometry(header, passW);
-    for (let y = 0, at = start + 1; y < passH; y++, at += rowBytes + 1) {
-      unfilterRow(raw, at, y > 0 ? raw : null, at - rowBytes - 1, rowBytes, bpp, y);
-      expand(raw, at, passW, line, 0);
-      const row = (y0 + y * dy) * width;
-      for (let x = 0; x < passW; x++) {
-        out.set(line.subarray(x * pixelBytes, (x + 1) * pixelBytes), (row + x0 + x * dx) * pixelBytes);
-      }
-    }
-    start += passH * (rowBytes + 1);
-  }
-}
+
 
 /**
  * Decodes PNG bytes to 8-bit RGBA with the given zlib: 16-bit samples are rescaled to 8 bits,
@@ -365,6 +324,9 @@ export function expandImage(raw: Uint8Array, header: PngHeader, expand: Expander
  * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
  * `options.limitInputPixels` for one with too many pixels, before anything is inflated. The entries
  * (src/node/png.ts, src/browser/png.ts) bind the zlib; use theirs.
+ *
+ * The stream is inflated in bounded pieces and each row expanded into the output as soon as it is
+ * whole, so the peak is the output plus a few rows and one piece of the inflater.
  * @example
  * const image = decodePng(bytes, undefined, nodeZlib);
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
@@ -377,20 +339,29 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOption
   const { width, height } = info;
   // Checked before inflating: a 100-byte file may claim 100000 × 100000 pixels.
   checkPixels('PNG', width, height, limit);
-  const expectedRaw = inflatedLength(info);
-  if (Math.max(expectedRaw, width * height * (depth === 16 ? 8 : 4)) > zlib.maxBytes) {
+  const pixelBytes = depth === 16 ? 8 : 4;
+  // Only the output is one buffer now; the inflated stream never is.
+  if (width * height * pixelBytes > zlib.maxBytes) {
     throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
   }
   const extras = readExtras(input, info);
-  if (depth === 16 && info.bitDepth === 16) {
-    const out = new Uint16Array(width * height * 4);
-    expandImage(zlib.inflate(info.idat, expectedRaw), info, makeExpander16(info, extras), new Uint8Array(out.buffer), 8);
-    return { width, height, channels: 4, data: out };
-  }
-  const expand = makeExpander(info, extras);
-  const raw = zlib.inflate(info.idat, expectedRaw);
-  const out = new Uint8Array(width * height * 4);
-  expandImage(raw, info, expand, out);
-  const image: Image<Uint8Array> = { width, height, channels: 4, data: out };
-  return depth === 16 ? toDepth16(image) : image;
+  const data = depth === 16 ? new Uint16Array(width * height * 4) : new Uint8Array(width * height * 4);
+  const expand = depth === 16 ? makeExpander16(info, extras) : makeExpander(info, extras);
+  const rows = new RowUnfilterer(info, imageRows(info, expand, new Uint8Array(data.buffer), pixelBytes));
+  // A bad row (unknown filter type, palette index out of range) is thrown only once the whole
+  // stream has inflated soundly: a damaged stream stays the first error reported, as when the
+  // stream was inflated whole before any row was read. Rows after a bad one are skipped.
+  let failed = false;
+  let rowError: unknown;
+  zlib.inflateStream(info.idat, inflatedLength(info), (piece) => {
+    if (failed) return;
+    try {
+      rows.push(piece);
+    } catch (error) {
+      failed = true;
+      rowError = error;
+    }
+  });
+  if (failed) throw rowError;
+  return { width, height, channels: 4, data };
 }

@@ -1,7 +1,7 @@
 /**
  * zlib for the PNG codec on fflate, for browsers and workers, where `node:zlib` does not exist and
  * pngjs (140 KB gzip with its Node shims) does not belong. `fflateZlib` is what src/browser/png.ts
- * hands the codec.
+ * hands the codec; `FflateInflater` streams the IDAT data for it and for the row reader.
  *
  * Node's zlib is the yardstick, so this rejects what it rejects: the zlib header is checked here,
  * and the Adler-32 right after the deflate data too (fflate does not check it; Node's zlib does).
@@ -40,11 +40,12 @@ export function adler32(bytes: Uint8Array, previous = 1): number {
   return ((b << 16) | a) >>> 0;
 }
 
-/** Input bytes handed to the inflater at a time, so that a decompression bomb stops early. */
-const PUSH_BYTES = 1 << 16;
-
-/** Thrown from the output callback to stop inflating once there is more than expected. */
-const TOO_MUCH = new Error('more output than expected');
+/**
+ * Input bytes handed to fflate at a time. fflate inflates all it is given in one go, so this
+ * bounds each output piece: at most about 1032 times it (deflate's largest ratio), 8 MiB, for a
+ * zlib bomb or a flat image, some tens of KiB for a photo; and a bomb stops after one piece.
+ */
+const PUSH_BYTES = 1 << 13;
 
 /**
  * How many bytes the deflate data at the start of `data` takes: the shortest prefix that inflates.
@@ -70,71 +71,102 @@ export function deflateLength(data: Uint8Array): number {
 }
 
 /**
- * Inflates the raw deflate data at the start of `data`, stopping with TOO_MUCH past `limit` bytes
- * of output. Returns the output and how many input bytes the deflate data took, which zlib needs
- * (the Adler-32 follows right there) but fflate's sync API does not report. Its stream class keeps
- * it in two private fields: `p`, the input not consumed yet, and `s.p`, the bits of p's first byte
- * already used. They are read when they have that shape; otherwise `deflateLength` finds it.
+ * A zlib stream (RFC 1950) inflated by fflate as it arrives: `push` its pieces, the last with
+ * `final`. The header is checked, the output counted against `expected` (it stops at the first
+ * piece past it) and handed to `onData`, the Adler-32 kept up, and at the end the four bytes after
+ * the deflate data compared with it. Node's zlib is the yardstick, so this refuses what it
+ * refuses: a bad header, deflate data cut short, a wrong or missing Adler-32, the wrong amount of
+ * data; and bytes after the Adler-32, as the Node decoder does too (pngjs alone accepts them for
+ * some images). The whole-image decoder and the row reader (./stream.ts) both use it.
  * @example
- * const { output, used } = inflateRaw(zlibStream.subarray(2), expectedBytes);
- * const adlerAt = 2 + used;
+ * const inflater = new FflateInflater(expected, (piece) => rows.push(piece));
+ * inflater.push(part, false);
+ * inflater.push(new Uint8Array(0), true); // throws if anything is wrong
  */
-export function inflateRaw(data: Uint8Array, limit: number): { output: Uint8Array; used: number } {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > limit) throw TOO_MUCH;
-    parts.push(chunk);
-  });
-  let at = 0;
-  do {
-    inflater.push(data.subarray(at, at + PUSH_BYTES), at + PUSH_BYTES >= data.length);
-    at += PUSH_BYTES;
-  } while (at < data.length);
-  const output = parts.length === 1 ? parts[0] : concat(parts);
-  const state = inflater as unknown as { p?: unknown; s?: { p?: unknown } };
-  const rest = state.p;
-  const bits = state.s?.p;
-  const used = rest instanceof Uint8Array && typeof bits === 'number' && bits >= 0 && bits < 8
-    ? data.length - rest.length + (bits > 0 ? 1 : 0)
-    : deflateLength(data);
-  return { output, used };
+export class FflateInflater {
+  private readonly inflater: Inflate;
+  private head = new Uint8Array(0);
+  private total = 0;
+  private adler = 1;
+  private failure?: unknown;
+
+  /**
+   * `whole`, if given, returns the whole stream: only needed to find the end of the deflate data
+   * the slow way (`deflateLength`) should fflate's private fields change shape.
+   */
+  constructor(private readonly expected: number, onData: (piece: Uint8Array) => void, private readonly whole?: () => Uint8Array) {
+    this.inflater = new Inflate((chunk) => {
+      if (this.failure) return;
+      this.total += chunk.length;
+      if (this.total > expected) {
+        this.failure = invalid(`IDAT data inflates to more than ${expected} bytes`);
+        throw this.failure;
+      }
+      this.adler = adler32(chunk, this.adler);
+      try {
+        onData(chunk);
+      } catch (error) {
+        this.failure = error;
+        throw error;
+      }
+    });
+  }
+
+  private bad(reason: string, cause?: unknown): Error {
+    return invalid(`bad zlib data in IDAT (${reason})`, cause);
+  }
+
+  push(data: Uint8Array, final: boolean): void {
+    if (this.head.length < 2) {
+      const take = Math.min(2 - this.head.length, data.length);
+      const head = new Uint8Array(this.head.length + take);
+      head.set(this.head);
+      head.set(data.subarray(0, take), this.head.length);
+      this.head = head;
+      data = data.subarray(take);
+      if (this.head.length === 2) {
+        const [cmf, flg] = this.head;
+        if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw this.bad('incorrect header check');
+        if (cmf >> 4 > 7) throw this.bad('invalid window size');
+        if (flg & 32) throw this.bad('a preset dictionary is not allowed');
+      } else if (!final) return;
+      else throw this.bad('unexpected end of file');
+    }
+    try {
+      this.inflater.push(data, final);
+    } catch (cause) {
+      if (this.failure && cause === this.failure) throw cause;
+      throw this.bad((cause as Error).message, cause);
+    }
+    if (final) this.finish();
+  }
+
+  private finish(): void {
+    // fflate keeps the input it has not consumed (`p`) and the bits of its first byte already used
+    // (`s.p`): what follows the deflate data starts there.
+    const state = this.inflater as unknown as { p?: unknown; s?: { p?: unknown } };
+    const rest = state.p;
+    const bits = state.s?.p;
+    let tail: Uint8Array;
+    if (rest instanceof Uint8Array && typeof bits === 'number' && bits >= 0 && bits < 8) tail = rest.subarray(bits > 0 ? 1 : 0);
+    else if (this.whole) {
+      const stream = this.whole();
+      tail = stream.subarray(2 + deflateLength(stream.subarray(2)));
+    } else throw this.bad('cannot find the end of the deflate data');
+    if (tail.length < 4) throw this.bad('unexpected end of file');
+    if (readUint32(tail, 0) !== this.adler) throw this.bad('incorrect data check');
+    if (this.total !== this.expected) throw invalid(`IDAT data inflates to ${this.total} bytes, expected ${this.expected}`);
+    if (tail.length > 4) throw invalid(`${tail.length - 4} bytes after the end of the zlib stream in IDAT`);
+  }
 }
 
-/**
- * Inflates the IDAT zlib stream (RFC 1950) into exactly `expected` bytes, or throws. Node's zlib,
- * which the Node entry runs first, is the yardstick: a bad header, deflate data cut short, a
- * wrong or missing Adler-32 right after the deflate data, or the wrong amount of pixel data are
- * errors there and so here; so are bytes after the Adler-32 (see below).
- */
-function inflateIdat(parts: readonly Uint8Array[], expected: number): Uint8Array {
-  const stream = parts.length === 1 ? parts[0] : concat(parts);
-  const bad = (reason: string, cause?: unknown) => invalid(`bad zlib data in IDAT (${reason})`, cause);
-  if (stream.length < 2) throw bad('unexpected end of file');
-  const cmf = stream[0];
-  const flg = stream[1];
-  if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw bad('incorrect header check');
-  if (cmf >> 4 > 7) throw bad('invalid window size');
-  if (flg & 32) throw bad('a preset dictionary is not allowed');
-  let inflated: { output: Uint8Array; used: number };
-  try {
-    inflated = inflateRaw(stream.subarray(2), expected);
-  } catch (cause) {
-    if (cause === TOO_MUCH) throw invalid(`IDAT data inflates to more than ${expected} bytes`);
-    throw bad((cause as Error).message, cause);
+/** `PngZlib.inflateStream` on fflate: the IDAT parts pushed `PUSH_BYTES` at a time. */
+function inflateStream(parts: readonly Uint8Array[], expected: number, onData: (piece: Uint8Array) => void): void {
+  const inflater = new FflateInflater(expected, onData, () => concat(parts));
+  for (const part of parts) {
+    for (let at = 0; at < part.length; at += PUSH_BYTES) inflater.push(part.subarray(at, at + PUSH_BYTES), false);
   }
-  const { output, used } = inflated;
-  const end = 2 + used; // where the Adler-32 must be
-  if (end + 4 > stream.length) throw bad('unexpected end of file');
-  if (readUint32(stream, end) !== adler32(output)) throw bad('incorrect data check');
-  if (output.length !== expected) throw invalid(`IDAT data inflates to ${output.length} bytes, expected ${expected}`);
-  // Bytes after the Adler-32 are an error in both decoders (pngjs alone accepts them for some
-  // images and fails on others; the Node decoder checks for them before pngjs runs).
-  if (end + 4 < stream.length) {
-    throw invalid(`${stream.length - end - 4} bytes after the end of the zlib stream in IDAT`);
-  }
-  return output;
+  inflater.push(new Uint8Array(0), true);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -147,7 +179,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-
 /**
  * The PNG codec's zlib on fflate. Typed arrays above 2^31 − 1 bytes cannot be allocated in every
  * engine, hence `maxBytes`.
@@ -156,7 +187,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  */
 export const fflateZlib: PngZlib = {
   maxBytes: 2 ** 31 - 1,
-  inflate: inflateIdat,
+  inflateStream,
   crc32,
   deflate: (data, level) => zlibSync(data, { level: level as 0 }),
 };

@@ -6,23 +6,24 @@
  * The reader makes every check the whole-file decoder (./decode.ts) makes, in the same walk: the
  * CRC of each chunk over its pieces, the chunk order (check.ts's `checkChunkOrder`), the pixel
  * limit against IHDR before anything is inflated, an inflated stream of exactly the size the
- * header allows (it stops at the first byte past it), its Adler-32, and nothing after it; the
- * pixels are ./decode.ts's (the same `unfilterRow` and expander). Adam7 rows do not arrive in order,
- * so an interlaced file is gathered whole and its rows handed on at the end.
+ * header allows (it stops at the first piece past it), its Adler-32, and nothing after it; the
+ * pixels are ./decode.ts's (the same ./rows.ts `RowUnfilterer` and expander). Adam7 rows do not
+ * arrive in order, so an interlaced file's passes are expanded into a whole RGBA image as they
+ * come and its rows handed on at the end.
  *
- * Inflation streams through an injected `RowInflater`: fflate's `Inflate` by default (synchronous),
+ * Inflation streams through an injected `RowInflater`: ./fflate.ts's `FflateInflater` by default (synchronous),
  * Node's zlib in src/node/file.ts (asynchronous, on its thread pool, so inflating overlaps the
  * convolution; rows then arrive after `push` returns).
  */
-import { Inflate } from 'fflate';
 import { checkPixels } from '../limits.js';
 import { hasPngSignature, PNG_SIGNATURE } from '../vocabulary.js';
 import {
   checkChunkOrder, crc32, inflatedLength, MAX_UINT31, typeName, type PngHeader, type WalkState,
 } from './check.js';
-import { expandImage, extrasOf, makeExpander, rowGeometry, unfilterRow, type Expander } from './decode.js';
+import { extrasOf, imageRows, makeExpander, type Expander } from './decode.js';
 import { filterRow, PNG_END, pngChunk, pngHead, type EncodeSettings } from './encode.js';
-import { adler32 } from './fflate.js';
+import { adler32, FflateInflater } from './fflate.js';
+import { RowUnfilterer } from './rows.js';
 
 function invalid(reason: string): Error {
   return new Error(`Invalid PNG: ${reason}`);
@@ -46,57 +47,36 @@ export interface RowSink {
 }
 
 /**
- * Reverses the filters and expands rows as inflated bytes arrive in pieces; an interlaced image
- * is gathered whole and expanded at the end.
+ * Unfilters (./rows.ts) and expands rows as inflated bytes arrive in pieces and hands each on; an
+ * interlaced image's pass rows are expanded into a whole RGBA image as they come, and its rows
+ * handed on at the end, when they are all there.
  */
 class RowAssembler {
-  private readonly rowBytes: number;
-  private readonly bpp: number;
-  private cur: Uint8Array;
-  private prev: Uint8Array;
-  private filled = 0;
-  private y = 0;
-  private readonly rgba: Uint8Array;
+  private readonly rows: RowUnfilterer;
   private readonly whole?: Uint8Array;
 
-  constructor(private readonly info: PngHeader, private readonly expand: Expander, private readonly sink: RowSink, expected: number) {
-    const { bpp, rowBytes } = rowGeometry(info, info.width);
-    this.bpp = bpp;
-    this.rowBytes = rowBytes;
-    this.cur = new Uint8Array(rowBytes + 1);
-    this.prev = new Uint8Array(rowBytes + 1);
-    this.rgba = new Uint8Array(info.width * 4);
-    if (info.interlace) this.whole = new Uint8Array(expected);
+  constructor(private readonly info: PngHeader, expand: Expander, private readonly sink: RowSink) {
+    if (info.interlace) {
+      this.whole = new Uint8Array(info.width * info.height * 4);
+      this.rows = new RowUnfilterer(info, imageRows(info, expand, this.whole, 4));
+    } else {
+      const rgba = new Uint8Array(info.width * 4);
+      this.rows = new RowUnfilterer(info, (row, _pass, y) => {
+        expand(row, 1, info.width, rgba, 0);
+        sink.row(y, rgba);
+      });
+    }
   }
 
   push(data: Uint8Array): void {
-    if (this.whole) {
-      this.whole.set(data, this.filled);
-      this.filled += data.length;
-      return;
-    }
-    const stride = this.rowBytes + 1;
-    for (let at = 0; at < data.length;) {
-      const n = Math.min(stride - this.filled, data.length - at);
-      this.cur.set(data.subarray(at, at + n), this.filled);
-      this.filled += n;
-      at += n;
-      if (this.filled < stride) break;
-      unfilterRow(this.cur, 1, this.y > 0 ? this.prev : null, 1, this.rowBytes, this.bpp, this.y);
-      this.expand(this.cur, 1, this.info.width, this.rgba, 0);
-      this.sink.row(this.y++, this.rgba);
-      [this.cur, this.prev] = [this.prev, this.cur];
-      this.filled = 0;
-    }
+    this.rows.push(data);
   }
 
   /** Hands on the rows of an interlaced image, which come only once all of it is in. */
   end(): void {
     if (!this.whole) return;
     const { width, height } = this.info;
-    const out = new Uint8Array(width * height * 4);
-    expandImage(this.whole, this.info, this.expand, out);
-    for (let y = 0; y < height; y++) this.sink.row(y, out.subarray(y * width * 4, (y + 1) * width * 4));
+    for (let y = 0; y < height; y++) this.sink.row(y, this.whole.subarray(y * width * 4, (y + 1) * width * 4));
   }
 }
 
@@ -117,7 +97,7 @@ export type RowInflaterFactory = (expected: number, onData: (chunk: Uint8Array) 
 
 /** The default `RowInflaterFactory`: fflate, synchronous. */
 export const fflateRowInflater: RowInflaterFactory = (expected, onData, onEnd) => {
-  const inflater = new StreamInflater(expected, onData);
+  const inflater = new FflateInflater(expected, onData);
   return {
     push: (data) => inflater.push(data, false),
     end: () => {
@@ -126,75 +106,6 @@ export const fflateRowInflater: RowInflaterFactory = (expected, onData, onEnd) =
     },
   };
 };
-
-/**
- * The IDAT zlib stream, inflated as it arrives: header checked, output counted against
- * `expected`, Adler-32 kept up, and at the end the four bytes after the deflate data compared
- * with it (fflate does not check it; Node's zlib does, and the whole-file decoder relies on that).
- */
-class StreamInflater {
-  private readonly inflater: Inflate;
-  private head = new Uint8Array(0);
-  private total = 0;
-  private adler = 1;
-  private failure?: Error;
-
-  constructor(private readonly expected: number, onData: (chunk: Uint8Array) => void) {
-    this.inflater = new Inflate((chunk) => {
-      if (this.failure) return;
-      this.total += chunk.length;
-      if (this.total > expected) {
-        this.failure = invalid(`IDAT data inflates to more than ${expected} bytes`);
-        throw this.failure;
-      }
-      this.adler = adler32(chunk, this.adler);
-      onData(chunk);
-    });
-  }
-
-  private bad(reason: string, cause?: unknown): Error {
-    return new Error(`Invalid PNG: bad zlib data in IDAT (${reason})`, cause === undefined ? undefined : { cause });
-  }
-
-  push(data: Uint8Array, final: boolean): void {
-    if (this.head.length < 2) {
-      const take = Math.min(2 - this.head.length, data.length);
-      const head = new Uint8Array(this.head.length + take);
-      head.set(this.head);
-      head.set(data.subarray(0, take), this.head.length);
-      this.head = head;
-      data = data.subarray(take);
-      if (this.head.length === 2) {
-        const [cmf, flg] = this.head;
-        if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw this.bad('incorrect header check');
-        if (cmf >> 4 > 7) throw this.bad('invalid window size');
-        if (flg & 32) throw this.bad('a preset dictionary is not allowed');
-      } else if (!final) return;
-      else throw this.bad('unexpected end of file');
-    }
-    try {
-      this.inflater.push(data, final);
-    } catch (cause) {
-      if (cause === this.failure) throw cause;
-      throw this.bad((cause as Error).message, cause);
-    }
-    if (final) this.finish();
-  }
-
-  private finish(): void {
-    // fflate keeps the input it has not consumed (`p`) and the bits of its first byte already used
-    // (`s.p`), as inflateRaw in ./fflate.ts reads them: what follows the deflate data.
-    const state = this.inflater as unknown as { p?: unknown; s?: { p?: unknown } };
-    const rest = state.p;
-    const bits = state.s?.p;
-    if (!(rest instanceof Uint8Array) || typeof bits !== 'number') throw this.bad('cannot find the end of the deflate data');
-    const tail = rest.subarray(bits > 0 ? 1 : 0);
-    if (tail.length < 4) throw this.bad('unexpected end of file');
-    if (readUint32(tail, 0) !== this.adler) throw this.bad('incorrect data check');
-    if (this.total !== this.expected) throw invalid(`IDAT data inflates to ${this.total} bytes, expected ${this.expected}`);
-    if (tail.length > 4) throw invalid(`${tail.length - 4} bytes after the end of the zlib stream in IDAT`);
-  }
-}
 
 /**
  * Reads a PNG file pushed in pieces and hands on its rows as RGBA as they complete.
@@ -339,7 +250,7 @@ export class PngRowReader {
     const info = this.state.info!;
     const expected = inflatedLength(info);
     const extras = extrasOf(info.colorType, this.kept);
-    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink, expected);
+    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink);
     this.inflater = this.inflate(expected, (chunk) => this.assembler!.push(chunk), () => this.assembler!.end());
   }
 

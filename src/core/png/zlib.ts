@@ -4,18 +4,26 @@
  * (src/node/png.ts), browsers pass fflate (./fflate.ts). The core never imports `node:*`.
  */
 
+/**
+ * Output bytes a streaming inflater hands on at a time, about: small enough to stay far below the
+ * 64 MiB a whole-image decode may hold beyond its output, large enough that calls cost nothing.
+ */
+export const INFLATE_PIECE = 1 << 16;
+
 /** A zlib implementation as the PNG codec uses it. */
 export interface PngZlib {
   /** The largest buffer, in bytes, this platform can allocate for the inflated stream or pixels. */
   readonly maxBytes: number;
   /**
-   * Inflates one zlib stream, given as the data of the IDAT chunks in order, to exactly `expected`
-   * bytes, or throws `Error('Invalid PNG: …')`: a bad header, a cut or damaged stream, a wrong
-   * Adler-32, bytes after it, or any other length than `expected`. It must stop producing output
-   * past `expected + 1` bytes, so a zlib bomb costs no more than an honest file. The caller may
-   * overwrite the result.
+   * Inflates one zlib stream, given as the data of the IDAT chunks in order, synchronously, and
+   * hands the output to `onData` in pieces as it is made (each a view valid only during the call,
+   * of at most `INFLATE_PIECE` bytes or about that), never holding the whole output. Throws
+   * `Error('Invalid PNG: …')`, possibly after some pieces were handed on: a bad header, a cut or
+   * damaged stream, a wrong Adler-32, bytes after it, or any other length than `expected`. It stops
+   * at the first piece that takes the output past `expected` bytes, so a zlib bomb costs no more
+   * than an honest file. An error thrown by `onData` ends it too, and propagates.
    */
-  inflate(parts: readonly Uint8Array[], expected: number): Uint8Array;
+  inflateStream(parts: readonly Uint8Array[], expected: number, onData: (piece: Uint8Array) => void): void;
   /**
    * CRC-32 of `bytes[start, end)` as PNG chunks carry it, continuing from `previous` (default 0):
    * check.ts's `crc32`, or a native one.
