@@ -227,6 +227,27 @@ damage('agrees with Node on hand-made edge cases of chunks and streams', () => {
   }
 });
 
+damage('a bad row is reported only if the stream is sound: a damaged stream is the first error, as before rows streamed', () => {
+  for (const name of ['basn2c08.png', 'basi0g08.png']) {
+    const chunks = chunksOf(load(name));
+    const badRow = (raw) => {
+      const out = Buffer.from(raw);
+      out[0] = 9; // the first row's filter type
+      return deflateSync(out);
+    };
+    const sound = fileOf(withStream(chunks, (_, raw) => badRow(raw)));
+    const damaged = fileOf(withStream(chunks, (_, raw) => {
+      const z = badRow(raw);
+      z[z.length - 1] ^= 1; // the Adler-32
+      return z;
+    }));
+    for (const [zlib, decode] of [['fflate', decodePng], ['node', nodeDecodePng]]) {
+      assert.throws(() => decode(sound), /unknown filter type 9 in row 0/, `${name} ${zlib}`);
+      assert.throws(() => decode(damaged), /incorrect data check/, `${name} ${zlib}`);
+    }
+  }
+});
+
 damage('both inflaters find where the deflate data ends, hand on bounded pieces, and stop a zlib bomb', () => {
   // The fflate inflater reads that position from fflate's stream state (deflateLength is its slow
   // fallback); Node's zlib says it itself. Bytes after the Adler-32 are refused by both.

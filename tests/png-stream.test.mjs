@@ -169,6 +169,32 @@ writer('pngjs decodes its files to the rows it was given: every filter, levels 0
   }
 });
 
+writer('16-bit rows (big-endian bytes) make 16-bit files that decode as stored: every filter, 1–4 channels', () => {
+  const r = rng(1518);
+  for (const channels of [1, 2, 3, 4]) {
+    const width = r.int(1, 60), height = r.int(1, 30);
+    const samples = Uint16Array.from({ length: width * height * channels }, () => r.int(0, 65535));
+    const bytes = new Uint8Array(samples.length * 2);
+    samples.forEach((v, i) => bytes.set([v >> 8, v & 255], i * 2));
+    for (const filter of ['none', 'sub', 'up', 'average', 'paeth']) {
+      const parts = [];
+      const w = new PngRowWriter(width, height, channels, encodeSettings({ filter }), nodePng.nodeDeflateSegment, (b) => parts.push(Buffer.from(b)), 16);
+      const rowBytes = width * channels * 2;
+      for (let y = 0; y < height; y++) w.row(bytes.slice(y * rowBytes, (y + 1) * rowBytes));
+      w.end();
+      const file = Buffer.concat(parts);
+      const want = new Uint16Array(width * height * 4);
+      for (let i = 0; i < width * height; i++) {
+        const px = samples.subarray(i * channels, (i + 1) * channels);
+        want.set(channels < 3 ? [px[0], px[0], px[0], channels === 2 ? px[1] : 65535] : [px[0], px[1], px[2], channels === 4 ? px[3] : 65535], i * 4);
+      }
+      const label = `${channels} ch ${width}×${height} ${filter}`;
+      assert.equal(decodePng(file, { depth: 16 }).data, want, label);
+      assert.equal(new Uint8Array(pngjs.PNG.sync.read(file).data), decodePng(file).data, `${label}: pngjs's 8 bits`);
+    }
+  }
+});
+
 writer('a file of several deflate pieces (over a megabyte of rows) reads back whole', () => {
   const r = rng(1517);
   const width = 1500, height = 900, channels = 1;

@@ -269,8 +269,9 @@ export type DeflateSegment = (data: Uint8Array, level: number) => Uint8Array;
 const SEGMENT_BYTES = 1 << 20;
 
 /**
- * Writes a PNG row by row (8-bit, 1–4 channels, not interlaced), handing on file pieces as they
- * are made: at most about a megabyte of rows is held. The IDAT stream is one zlib stream made of
+ * Writes a PNG row by row (1–4 channels, 8 or 16 bits a sample, not interlaced), handing on file
+ * pieces as they are made: at most about a megabyte of rows is held. 16-bit rows are given as the
+ * file stores them, two big-endian bytes a sample. The IDAT stream is one zlib stream made of
  * sync-flushed deflate pieces, closed by an empty final block and the Adler-32.
  * @example
  * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), segment, (bytes) => out.push(bytes));
@@ -279,6 +280,7 @@ const SEGMENT_BYTES = 1 << 20;
  */
 export class PngRowWriter {
   private readonly rowBytes: number;
+  private readonly bpp: number;
   private readonly buffer: Uint8Array;
   private readonly prev: Uint8Array;
   private used = 0;
@@ -287,21 +289,22 @@ export class PngRowWriter {
   private started = false;
 
   constructor(
-    width: number, private readonly height: number, private readonly channels: 1 | 2 | 3 | 4,
+    width: number, private readonly height: number, channels: 1 | 2 | 3 | 4,
     private readonly settings: EncodeSettings, private readonly deflate: DeflateSegment,
-    private readonly write: (bytes: Uint8Array) => void,
+    private readonly write: (bytes: Uint8Array) => void, bitDepth: 8 | 16 = 8,
   ) {
-    this.rowBytes = width * channels;
+    this.bpp = (channels * bitDepth) >> 3;
+    this.rowBytes = width * this.bpp;
     this.buffer = new Uint8Array(Math.max(SEGMENT_BYTES, this.rowBytes + 1));
     this.prev = new Uint8Array(this.rowBytes);
-    write(pngHead(width, height, channels));
+    write(pngHead(width, height, channels, bitDepth));
   }
 
-  /** Takes the next row: `width · channels` bytes (copied; the caller may reuse it). */
+  /** Takes the next row: `width · channels` bytes, twice that at 16 bits (copied; the caller may reuse it). */
   row(data: Uint8Array): void {
     const n = this.rowBytes;
     if (this.used + n + 1 > this.buffer.length) this.flush();
-    filterRow(this.settings.filterType, data, 0, this.rows > 0 ? this.prev : null, 0, n, this.channels, this.buffer, this.used);
+    filterRow(this.settings.filterType, data, 0, this.rows > 0 ? this.prev : null, 0, n, this.bpp, this.buffer, this.used);
     this.prev.set(data.subarray(0, n));
     this.used += n + 1;
     this.rows++;
