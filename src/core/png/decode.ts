@@ -202,6 +202,22 @@ export function makeExpander({ bitDepth: depth, colorType }: PngHeader, { palett
     }
   }
   const samples = SAMPLES[colorType];
+  if (depth === 16 && !transColor) {
+    // 16-bit samples through a 64 Ki-entry table, one store a pixel: several times the general
+    // loop's speed on large 16-bit files.
+    const scale = scaleTable(16);
+    const gray = colorType === 0 || colorType === 4;
+    const alpha = colorType === 4 ? 2 : colorType === 6 ? 6 : -1;
+    return (src, s, w, dst, d) => {
+      const out = words(dst);
+      for (let o = (dst.byteOffset + d) >> 2, end = s + w * samples * 2; s < end; s += samples * 2, o++) {
+        const r = scale[(src[s] << 8) | src[s + 1]];
+        const g = gray ? r : scale[(src[s + 2] << 8) | src[s + 3]];
+        const b = gray ? r : scale[(src[s + 4] << 8) | src[s + 5]];
+        out[o] = rgba(r, g, b, alpha < 0 ? 255 : scale[(src[s + alpha] << 8) | src[s + alpha + 1]]);
+      }
+    };
+  }
   const max = 2 ** depth - 1;
   const scale = depth === 8 ? undefined : scaleTable(depth);
   const gray = colorType === 0 || colorType === 4;
