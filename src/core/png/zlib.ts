@@ -1,11 +1,12 @@
 /**
- * What the PNG codec needs from a platform: zlib (RFC 1950) in and out, and CRC-32. The codec in this folder
+ * What the PNG codec needs from a platform: zlib (RFC 1950) in (synchronous, streamed in bounded
+ * pieces) and out, and CRC-32. The codec in this folder
  * is platform-free and takes one of these as an argument; Node passes `node:zlib`
  * (src/node/png.ts), browsers pass fflate (./fflate.ts). The core never imports `node:*`.
  */
 
 /**
- * Output bytes a streaming inflater hands on at a time, about: small enough to stay far below the
+ * Output bytes Node's streaming inflater hands on at a time: small enough to stay far below the
  * 64 MiB a whole-image decode may hold beyond its output, large enough that calls cost nothing.
  */
 export const INFLATE_PIECE = 1 << 16;
@@ -16,8 +17,9 @@ export interface PngZlib {
   readonly maxBytes: number;
   /**
    * Inflates one zlib stream, given as the data of the IDAT chunks in order, synchronously, and
-   * hands the output to `onData` in pieces as it is made (each a view valid only during the call,
-   * of at most `INFLATE_PIECE` bytes or about that), never holding the whole output. Throws
+   * hands the output to `onData` in pieces as it is made (each a view valid only during the call),
+   * never holding the whole output. Pieces are bounded: Node's at most `INFLATE_PIECE` bytes,
+   * fflate's what one 8 KiB slice of input inflates to (at most about 8 MiB). Throws
    * `Error('Invalid PNG: …')`, possibly after some pieces were handed on: a bad header, a cut or
    * damaged stream, a wrong Adler-32, bytes after it, or any other length than `expected`. It stops
    * at the first piece that takes the output past `expected` bytes, so a zlib bomb costs no more
