@@ -17,7 +17,7 @@ import { decodeArgs } from '../decode-args.js';
 import { checkPixels } from '../limits.js';
 import type { Image } from '../types.js';
 import { SAMPLES, checkPng, inflatedLength, type PngHeader, type PngInfo } from './check.js';
-import { RowUnfilterer, type RowHandler } from './rows.js';
+import { rowUnfilterer, type RowHandler } from './rows.js';
 import type { PngZlib } from './zlib.js';
 
 /** Options of `decodePng` and `readPng`. */
@@ -309,7 +309,7 @@ export function makeExpander16(header: PngHeader, extras: Extras): Expander {
  * (and Adam7 pass 7's, whose pixels are adjacent) straight into place; other Adam7 pass rows into
  * a line first, then scattered, pass pixel (x, y) going to image pixel (x0 + x·dx, y0 + y·dy).
  * @example
- * const rows = new RowUnfilterer(header, imageRows(header, makeExpander(header, extras), out, 4));
+ * const push = rowUnfilterer(header, imageRows(header, makeExpander(header, extras), out, 4));
  */
 export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Array, pixelBytes: 4 | 8): RowHandler {
   const line = new Uint8Array(width * pixelBytes);
@@ -363,7 +363,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOption
   const extras = readExtras(input, info);
   const data = depth === 16 ? new Uint16Array(width * height * 4) : new Uint8Array(width * height * 4);
   const expand = depth === 16 ? makeExpander16(info, extras) : makeExpander(info, extras);
-  const rows = new RowUnfilterer(info, imageRows(info, expand, new Uint8Array(data.buffer), pixelBytes));
+  const push = rowUnfilterer(info, imageRows(info, expand, new Uint8Array(data.buffer), pixelBytes));
   // A bad row (unknown filter type, palette index out of range) is thrown only once the whole
   // stream has inflated soundly: a damaged stream stays the first error reported, as when the
   // stream was inflated whole before any row was read. Rows after a bad one are skipped.
@@ -372,7 +372,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOption
   zlib.inflateStream(info.idat, inflatedLength(info), (piece) => {
     if (failed) return;
     try {
-      rows.push(piece);
+      push(piece);
     } catch (error) {
       failed = true;
       rowError = error;

@@ -1,7 +1,7 @@
 /**
  * zlib for the PNG codec on fflate, for browsers and workers, where `node:zlib` does not exist and
  * pngjs (140 KB gzip with its Node shims) does not belong. `fflateZlib` is what src/browser/png.ts
- * hands the codec; `FflateInflater` streams the IDAT data for it and for the row reader.
+ * hands the codec; `fflateInflater` streams the IDAT data for it and for the row reader.
  *
  * Node's zlib is the yardstick, so this rejects what it rejects: the zlib header is checked here,
  * and the Adler-32 right after the deflate data too (fflate does not check it; Node's zlib does).
@@ -71,102 +71,85 @@ export function deflateLength(data: Uint8Array): number {
 }
 
 /**
- * A zlib stream (RFC 1950) inflated by fflate as it arrives: `push` its pieces, the last with
- * `final`. The header is checked, the output counted against `expected` (it stops at the first
- * piece past it) and handed to `onData`, the Adler-32 kept up, and at the end the four bytes after
- * the deflate data compared with it. Node's zlib is the yardstick, so this refuses what it
- * refuses: a bad header, deflate data cut short, a wrong or missing Adler-32, the wrong amount of
- * data; and bytes after the Adler-32, as the Node decoder does too (pngjs alone accepts them for
- * some images). The whole-image decoder and the row reader (./stream.ts) both use it.
+ * A zlib stream (RFC 1950) inflated by fflate as it arrives: returns the function that takes its
+ * pieces, the last with `final`. The header is checked, the output counted against `expected` (it
+ * stops at the first piece past it) and handed to `onData`, the Adler-32 kept up, and at the end
+ * the four bytes after the deflate data compared with it. Node's zlib is the yardstick, so this
+ * refuses what it refuses: a bad header, deflate data cut short, a wrong or missing Adler-32, the
+ * wrong amount of data; and bytes after the Adler-32, as the Node decoder does too (pngjs alone
+ * accepts them for some images). The whole-image decoder and the row reader (./stream.ts) both use
+ * it. `whole`, if given, returns the whole stream: only needed to find the end of the deflate data
+ * the slow way (`deflateLength`) should fflate's private fields change shape. A closure rather
+ * than a class, so that its state minifies in the browser bundle.
  * @example
- * const inflater = new FflateInflater(expected, (piece) => rows.push(piece));
- * inflater.push(part, false);
- * inflater.push(new Uint8Array(0), true); // throws if anything is wrong
+ * const push = fflateInflater(expected, (piece) => rows(piece));
+ * push(part, false);
+ * push(new Uint8Array(0), true); // throws if anything is wrong
  */
-export class FflateInflater {
-  private readonly inflater: Inflate;
-  private head = new Uint8Array(0);
-  private total = 0;
-  private adler = 1;
-  private failure?: unknown;
-
-  /**
-   * `whole`, if given, returns the whole stream: only needed to find the end of the deflate data
-   * the slow way (`deflateLength`) should fflate's private fields change shape.
-   */
-  constructor(private readonly expected: number, onData: (piece: Uint8Array) => void, private readonly whole?: () => Uint8Array) {
-    this.inflater = new Inflate((chunk) => {
-      if (this.failure) return;
-      this.total += chunk.length;
-      if (this.total > expected) {
-        this.failure = invalid(`IDAT data inflates to more than ${expected} bytes`);
-        throw this.failure;
-      }
-      this.adler = adler32(chunk, this.adler);
-      try {
-        onData(chunk);
-      } catch (error) {
-        this.failure = error;
-        throw error;
-      }
-    });
-  }
-
-  private bad(reason: string, cause?: unknown): Error {
-    return invalid(`bad zlib data in IDAT (${reason})`, cause);
-  }
-
-  push(data: Uint8Array, final: boolean): void {
-    if (this.head.length < 2) {
-      const take = Math.min(2 - this.head.length, data.length);
-      const head = new Uint8Array(this.head.length + take);
-      head.set(this.head);
-      head.set(data.subarray(0, take), this.head.length);
-      this.head = head;
-      data = data.subarray(take);
-      if (this.head.length === 2) {
-        const [cmf, flg] = this.head;
-        if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw this.bad('incorrect header check');
-        if (cmf >> 4 > 7) throw this.bad('invalid window size');
-        if (flg & 32) throw this.bad('a preset dictionary is not allowed');
-      } else if (!final) return;
-      else throw this.bad('unexpected end of file');
-    }
+export function fflateInflater(expected: number, onData: (piece: Uint8Array) => void, whole?: () => Uint8Array): (data: Uint8Array, final: boolean) => void {
+  let head: Uint8Array = new Uint8Array(0);
+  let total = 0;
+  let adler = 1;
+  let failure: unknown;
+  const bad = (reason: string, cause?: unknown) => invalid(`bad zlib data in IDAT (${reason})`, cause);
+  const inflater = new Inflate((chunk) => {
+    if (failure) return;
+    total += chunk.length;
+    if (total > expected) throw (failure = invalid(`IDAT data inflates to more than ${expected} bytes`));
+    adler = adler32(chunk, adler);
     try {
-      this.inflater.push(data, final);
-    } catch (cause) {
-      if (this.failure && cause === this.failure) throw cause;
-      throw this.bad((cause as Error).message, cause);
+      onData(chunk);
+    } catch (error) {
+      throw (failure = error);
     }
-    if (final) this.finish();
-  }
-
-  private finish(): void {
+  });
+  const finish = () => {
     // fflate keeps the input it has not consumed (`p`) and the bits of its first byte already used
     // (`s.p`): what follows the deflate data starts there.
-    const state = this.inflater as unknown as { p?: unknown; s?: { p?: unknown } };
+    const state = inflater as unknown as { p?: unknown; s?: { p?: unknown } };
     const rest = state.p;
     const bits = state.s?.p;
     let tail: Uint8Array;
     if (rest instanceof Uint8Array && typeof bits === 'number' && bits >= 0 && bits < 8) tail = rest.subarray(bits > 0 ? 1 : 0);
-    else if (this.whole) {
-      const stream = this.whole();
+    else if (whole) {
+      const stream = whole();
       tail = stream.subarray(2 + deflateLength(stream.subarray(2)));
-    } else throw this.bad('cannot find the end of the deflate data');
-    if (tail.length < 4) throw this.bad('unexpected end of file');
-    if (readUint32(tail, 0) !== this.adler) throw this.bad('incorrect data check');
-    if (this.total !== this.expected) throw invalid(`IDAT data inflates to ${this.total} bytes, expected ${this.expected}`);
+    } else throw bad('cannot find the end of the deflate data');
+    if (tail.length < 4) throw bad('unexpected end of file');
+    if (readUint32(tail, 0) !== adler) throw bad('incorrect data check');
+    if (total !== expected) throw invalid(`IDAT data inflates to ${total} bytes, expected ${expected}`);
     if (tail.length > 4) throw invalid(`${tail.length - 4} bytes after the end of the zlib stream in IDAT`);
-  }
+  };
+  return (data, final) => {
+    if (head.length < 2) {
+      const take = Math.min(2 - head.length, data.length);
+      head = concat([head, data.subarray(0, take)]);
+      data = data.subarray(take);
+      if (head.length === 2) {
+        const [cmf, flg] = head;
+        if ((cmf & 15) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw bad('incorrect header check');
+        if (cmf >> 4 > 7) throw bad('invalid window size');
+        if (flg & 32) throw bad('a preset dictionary is not allowed');
+      } else if (!final) return;
+      else throw bad('unexpected end of file');
+    }
+    try {
+      inflater.push(data, final);
+    } catch (cause) {
+      if (failure && cause === failure) throw cause;
+      throw bad((cause as Error).message, cause);
+    }
+    if (final) finish();
+  };
 }
 
 /** `PngZlib.inflateStream` on fflate: the IDAT parts pushed `PUSH_BYTES` at a time. */
 function inflateStream(parts: readonly Uint8Array[], expected: number, onData: (piece: Uint8Array) => void): void {
-  const inflater = new FflateInflater(expected, onData, () => concat(parts));
+  const push = fflateInflater(expected, onData, () => concat(parts));
   for (const part of parts) {
-    for (let at = 0; at < part.length; at += PUSH_BYTES) inflater.push(part.subarray(at, at + PUSH_BYTES), false);
+    for (let at = 0; at < part.length; at += PUSH_BYTES) push(part.subarray(at, at + PUSH_BYTES), false);
   }
-  inflater.push(new Uint8Array(0), true);
+  push(new Uint8Array(0), true);
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {

@@ -1,5 +1,5 @@
 /**
- * The inflated IDAT stream to unfiltered rows, as it arrives: `RowUnfilterer` takes the stream in
+ * The inflated IDAT stream to unfiltered rows, as it arrives: `rowUnfilterer` takes the stream in
  * pieces of any size, holds two rows (the current one and the one above), and hands on each row as
  * soon as it is complete and unfiltered. A plain file is one pass of whole rows; an Adam7 file is
  * seven passes one after another, and a pass row only needs the row above it in the same pass, so
@@ -93,62 +93,39 @@ export type RowHandler = (row: Uint8Array, pass: Pass, y: number) => void;
 
 /**
  * Cuts the inflated stream, pushed in pieces of any size, into rows, unfilters each and hands it
- * on. Holds two rows of the widest pass, never the stream. `complete` tells whether every row has
- * come; bytes past the last row are the inflater's to refuse (it knows the expected length).
+ * on; returns the function that takes the next piece (copied as needed: the caller may reuse it).
+ * Holds two rows of the widest pass, never the stream. Bytes past the last row are ignored: the
+ * inflater refuses them (it knows the expected length). A closure rather than a class, so that
+ * its state minifies in the browser bundle.
  * @example
- * const rows = new RowUnfilterer(header, (row, pass, y) => expand(row, 1, pass.width, out, …));
- * zlib.inflateStream(idat, expected, (piece) => rows.push(piece));
+ * const push = rowUnfilterer(header, (row, pass, y) => expand(row, 1, pass.width, out, …));
+ * zlib.inflateStream(idat, expected, push);
  */
-export class RowUnfilterer {
-  private readonly passes: Pass[];
-  private pass = 0;
-  private y = 0;
-  private filled = 0;
-  private stride = 0;
-  private rowBytes = 0;
-  private bpp = 0;
-  private cur: Uint8Array;
-  private prev: Uint8Array;
-
-  constructor(private readonly header: PngHeader, private readonly onRow: RowHandler) {
-    this.passes = passesOf(header);
-    const widest = rowGeometry(header, header.width).rowBytes + 1;
-    this.cur = new Uint8Array(widest);
-    this.prev = new Uint8Array(widest);
-    this.startPass();
-  }
-
-  /** Whether every row of every pass has been handed on. */
-  get complete(): boolean {
-    return this.pass >= this.passes.length;
-  }
-
-  private startPass(): void {
-    if (this.complete) return;
-    const { bpp, rowBytes } = rowGeometry(this.header, this.passes[this.pass].width);
-    this.bpp = bpp;
-    this.rowBytes = rowBytes;
-    this.stride = rowBytes + 1;
-    this.y = 0;
-  }
-
-  /** Takes the next piece of the inflated stream (copied as needed: the caller may reuse it). */
-  push(data: Uint8Array): void {
-    for (let at = 0; at < data.length && !this.complete;) {
-      const n = Math.min(this.stride - this.filled, data.length - at);
-      this.cur.set(data.subarray(at, at + n), this.filled);
-      this.filled += n;
+export function rowUnfilterer(header: PngHeader, onRow: RowHandler): (data: Uint8Array) => void {
+  const passes = passesOf(header);
+  const widest = rowGeometry(header, header.width).rowBytes + 1;
+  let cur = new Uint8Array(widest);
+  let prev = new Uint8Array(widest);
+  let p = 0; // the pass
+  let y = 0; // the row within it
+  let filled = 0; // bytes of `cur` filled
+  let { bpp, rowBytes } = rowGeometry(header, passes[0].width);
+  return (data) => {
+    for (let at = 0; at < data.length && p < passes.length;) {
+      const n = Math.min(rowBytes + 1 - filled, data.length - at);
+      cur.set(data.subarray(at, at + n), filled);
+      filled += n;
       at += n;
-      if (this.filled < this.stride) return;
-      this.filled = 0;
-      const pass = this.passes[this.pass];
-      unfilterRow(this.cur, 1, this.y > 0 ? this.prev : null, 1, this.rowBytes, this.bpp, this.y);
-      this.onRow(this.cur, pass, this.y);
-      [this.cur, this.prev] = [this.prev, this.cur];
-      if (++this.y === pass.height) {
-        this.pass++;
-        this.startPass();
+      if (filled <= rowBytes) return;
+      filled = 0;
+      const pass = passes[p];
+      unfilterRow(cur, 1, y > 0 ? prev : null, 1, rowBytes, bpp, y);
+      onRow(cur, pass, y);
+      [cur, prev] = [prev, cur];
+      if (++y === pass.height && ++p < passes.length) {
+        y = 0;
+        ({ bpp, rowBytes } = rowGeometry(header, passes[p].width));
       }
     }
-  }
+  };
 }

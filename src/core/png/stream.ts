@@ -7,11 +7,11 @@
  * CRC of each chunk over its pieces, the chunk order (check.ts's `checkChunkOrder`), the pixel
  * limit against IHDR before anything is inflated, an inflated stream of exactly the size the
  * header allows (it stops at the first piece past it), its Adler-32, and nothing after it; the
- * pixels are ./decode.ts's (the same ./rows.ts `RowUnfilterer` and expander). Adam7 rows do not
+ * pixels are ./decode.ts's (the same ./rows.ts `rowUnfilterer` and expander). Adam7 rows do not
  * arrive in order, so an interlaced file's passes are expanded into a whole RGBA image as they
  * come and its rows handed on at the end.
  *
- * Inflation streams through an injected `RowInflater`: ./fflate.ts's `FflateInflater` by default (synchronous),
+ * Inflation streams through an injected `RowInflater`: ./fflate.ts's `fflateInflater` by default (synchronous),
  * Node's zlib in src/node/file.ts (asynchronous, on its thread pool, so inflating overlaps the
  * convolution; rows then arrive after `push` returns).
  */
@@ -22,8 +22,8 @@ import {
 } from './check.js';
 import { extrasOf, imageRows, makeExpander, type Expander } from './decode.js';
 import { filterRow, PNG_END, pngChunk, pngHead, type EncodeSettings } from './encode.js';
-import { adler32, FflateInflater } from './fflate.js';
-import { RowUnfilterer } from './rows.js';
+import { adler32, fflateInflater } from './fflate.js';
+import { rowUnfilterer } from './rows.js';
 
 function invalid(reason: string): Error {
   return new Error(`Invalid PNG: ${reason}`);
@@ -52,24 +52,21 @@ export interface RowSink {
  * handed on at the end, when they are all there.
  */
 class RowAssembler {
-  private readonly rows: RowUnfilterer;
+  /** Takes the next piece of the inflated stream. */
+  readonly push: (data: Uint8Array) => void;
   private readonly whole?: Uint8Array;
 
   constructor(private readonly info: PngHeader, expand: Expander, private readonly sink: RowSink) {
     if (info.interlace) {
       this.whole = new Uint8Array(info.width * info.height * 4);
-      this.rows = new RowUnfilterer(info, imageRows(info, expand, this.whole, 4));
+      this.push = rowUnfilterer(info, imageRows(info, expand, this.whole, 4));
     } else {
       const rgba = new Uint8Array(info.width * 4);
-      this.rows = new RowUnfilterer(info, (row, _pass, y) => {
+      this.push = rowUnfilterer(info, (row, _pass, y) => {
         expand(row, 1, info.width, rgba, 0);
         sink.row(y, rgba);
       });
     }
-  }
-
-  push(data: Uint8Array): void {
-    this.rows.push(data);
   }
 
   /** Hands on the rows of an interlaced image, which come only once all of it is in. */
@@ -97,11 +94,11 @@ export type RowInflaterFactory = (expected: number, onData: (chunk: Uint8Array) 
 
 /** The default `RowInflaterFactory`: fflate, synchronous. */
 export const fflateRowInflater: RowInflaterFactory = (expected, onData, onEnd) => {
-  const inflater = new FflateInflater(expected, onData);
+  const push = fflateInflater(expected, onData);
   return {
-    push: (data) => inflater.push(data, false),
+    push: (data) => push(data, false),
     end: () => {
-      inflater.push(new Uint8Array(0), true);
+      push(new Uint8Array(0), true);
       onEnd();
     },
   };
