@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/index.js';
@@ -128,6 +129,34 @@ suiteFiles('throws an Error that says PNG for every x*.png', () => {
     assert.ok(error instanceof Error && /Invalid PNG/.test(error.message), `${name}: ${error?.message ?? 'decoded'}`);
     assert.ok(outcome(nodeDecodePng, load(name)).error, `${name}: Node throws too`);
   }
+});
+
+suiteFiles('in Node, falls back to fflate where zlib.Inflate lacks the native engine it drives, with the same pixels', () => {
+  // node/png.ts drives zlib.Inflate's `_handle.writeSync`; a Node without it must still decode.
+  const want = new Map(ALL.filter((n) => !isCorrupt(n)).map((n) => [n, referenceDecodePng(load(n))])); // pngjs needs zlib.Inflate whole
+  const require = createRequire(import.meta.url);
+  const zlib = require('node:zlib');
+  const Original = zlib.Inflate;
+  let made = 0;
+  zlib.Inflate = function Inflate(...args) {
+    made++;
+    const inflate = new Original(...args);
+    inflate._handle.writeSync = undefined;
+    return inflate;
+  };
+  syncBuiltinESMExports();
+  try {
+    for (const name of ALL) {
+      const bytes = load(name);
+      const got = outcome(nodeDecodePng, bytes);
+      if (isCorrupt(name)) assert.ok(got.error && /Invalid PNG/.test(got.error.message), `${name}: ${got.error?.message ?? 'decoded'}`);
+      else assert.ok(sameImage(got, want.get(name)), name);
+    }
+  } finally {
+    zlib.Inflate = Original;
+    syncBuiltinESMExports();
+  }
+  assert.ok(made >= ALL.length - 20, `the patched zlib.Inflate was used (${made} times)`);
 });
 
 suiteFiles.run();
