@@ -31,8 +31,8 @@ import type { ConvolveOptions, Kernel } from '../core/types.js';
 import { checkKernel, oneOf, optionsObject, type KernelMatrix } from '../core/validate.js';
 import { choosePath, convolveRowsWasm, type Path } from '../core/wasm/paths.js';
 import { MAPS, PNG_FILTERS } from '../core/vocabulary.js';
-import { commitTemp, discardTemp, fileKind, openTemp, type TempFile } from './files.js';
-import { checkPath, nodeDeflateSegment, nodeZlib, readPng, writePng } from './png.js';
+import { commitTemp, discardTemp, fileKind, openTemp, syncTemp, type TempFile } from './files.js';
+import { checkPath, nodeIdatDeflater, nodeZlib, readPng, writePng } from './png.js';
 
 /** Options of `convolveFile`: `convolveToUint8`'s, the pixel limit, and `encodePng`'s. */
 export interface FileOptions extends PipelineOptions, EncodeOptions {
@@ -341,10 +341,10 @@ async function stream(
     throw new Error(`${input}: ${fileKind(stats)}, not a regular file; only regular files are read`);
   }
   let temp: TempFile | undefined;
+  let state: StreamState | undefined;
   try {
     temp = openOutput(output);
     const fd = temp.fd;
-    let state: StreamState | undefined;
     let inflater: NodeRowInflater | undefined;
     const reader = new PngRowReader(limit, {
       header: (info) => {
@@ -364,6 +364,7 @@ async function stream(
         reader.push(piece.subarray(0, bytesRead));
         check();
         await inflater?.drained();
+        await state?.drained();
         check();
         if (reader.complete) break;
       }
@@ -377,11 +378,12 @@ async function stream(
       // Nothing holds the piece now: the reader copies what it keeps, the inflater gathers copies.
       spareBuffers.give(piece);
     }
-    state!.end();
-    commitOutput(temp, output);
+    await state!.end();
+    await commitOutput(temp, output);
     const { width, height } = state!.info;
     return { width: state!.plan.outW, height: state!.plan.outH, channels, input: { width, height }, streamed: true };
   } catch (error) {
+    state?.abort();
     discardTemp(temp);
     throw error;
   } finally {
@@ -406,9 +408,10 @@ function writeOutput(output: string, fd: number, bytes: Uint8Array): void {
   }
 }
 
-function commitOutput(temp: TempFile, output: string): void {
+async function commitOutput(temp: TempFile, output: string): Promise<void> {
   try {
-    commitTemp(temp, output);
+    await syncTemp(temp);
+    commitTemp(temp, output, true);
   } catch (cause) {
     throw new Error(`${output}: cannot write PNG (${(cause as Error).message})`, { cause });
   }
@@ -458,7 +461,7 @@ class StreamState {
     }
     this.window = new Uint8Array(Math.min(span, height) * width * this.held);
     this.out = new Uint8Array(Math.max(...this.bands.map((b) => b.end - b.first)) * outRowBytes);
-    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeDeflateSegment, write);
+    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeIdatDeflater, write, nodeZlib.crc32);
     this.drain(-1);
   }
 
@@ -504,8 +507,20 @@ class StreamState {
     for (let i = 0; i < rows; i++) this.writer.row(data.subarray(i * rowBytes, (i + 1) * rowBytes));
   }
 
-  end(): void {
+  /** Runs the last bands and resolves once the output file is whole. */
+  async end(): Promise<void> {
     this.drain(Infinity);
     this.writer.end();
+    await this.writer.finished;
+  }
+
+  /** Resolves once the writer can take more rows. */
+  drained(): Promise<void> {
+    return this.writer.drained();
+  }
+
+  /** Abandons the output (the input failed). */
+  abort(): void {
+    this.writer.abort();
   }
 }

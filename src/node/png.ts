@@ -9,8 +9,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { constants as zlibConstants, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
-import type { DeflateSegment } from '../core/png/stream.js';
+import { constants as zlibConstants, createDeflate, deflateRawSync, deflateSync, inflateSync } from 'node:zlib';
+import type { DeflateSegment, IdatDeflaterFactory } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
@@ -95,6 +95,57 @@ function strategyFor(level: number): number {
 export const nodeDeflateSegment: DeflateSegment = (data, level) => {
   const out = deflateRawSync(data, { level, strategy: strategyFor(level), finishFlush: zlibConstants.Z_SYNC_FLUSH });
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
+};
+
+/**
+ * The IDAT stream of a streamed PNG (./file.ts) on Node's zlib, on its thread pool: deflating one
+ * segment overlaps filtering and convolving the next, and zlib writes the header and the Adler-32
+ * itself. Same level and strategy as `nodeZlib.deflate`.
+ * @example
+ * const writer = new PngRowWriter(width, height, 1, settings, nodeIdatDeflater, write, nodeZlib.crc32);
+ */
+export const nodeIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) => {
+  const zlib = createDeflate({ level, strategy: strategyFor(level), chunkSize: 1 << 16 });
+  let failed = false;
+  const fail = (failure: Error) => {
+    if (failed) return;
+    failed = true;
+    zlib.destroy();
+    onEnd(failure);
+  };
+  zlib.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    try {
+      onData(chunk);
+    } catch (failure) {
+      fail(failure as Error);
+    }
+  });
+  zlib.on('error', fail);
+  zlib.on('end', () => {
+    if (!failed) onEnd();
+  });
+  return {
+    push: (data) => {
+      if (!failed) zlib.write(data);
+    },
+    end: () => {
+      if (!failed) zlib.end();
+    },
+    abort: () => {
+      failed = true;
+      zlib.destroy();
+    },
+    drained: () => (failed || !zlib.writableNeedDrain ? Promise.resolve() : new Promise<void>((resolve) => {
+      const go = () => {
+        zlib.off('drain', go);
+        zlib.off('close', go);
+        resolve();
+      };
+      zlib.on('drain', go);
+      zlib.on('close', go);
+    })),
+  };
 };
 
 /**

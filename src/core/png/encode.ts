@@ -96,16 +96,17 @@ function writeUint32(bytes: Uint8Array, at: number, value: number): void {
 }
 
 /**
- * One chunk: length, type, data, CRC of type + data.
+ * One chunk: length, type, data, CRC of type + data (`crc`: check.ts's `crc32`, or a platform's
+ * native one).
  * @example
  * pngChunk('IEND', new Uint8Array(0)); // 12 bytes
  */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+export function pngChunk(type: string, data: Uint8Array, crc: (bytes: Uint8Array, start: number, end: number) => number = crc32): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   writeUint32(out, 0, data.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
-  writeUint32(out, 8 + data.length, crc32(out, 4, 8 + data.length));
+  writeUint32(out, 8 + data.length, crc(out, 4, 8 + data.length));
   return out;
 }
 
