@@ -18,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { convolveFiles, decodePng, kernels } from '../dist/node/index.js';
@@ -150,9 +151,54 @@ async function batchTable() {
     const [o1, o2] = rows;
     console.log(`\njobs 2 / jobs 1 (conv2d-wasm): ${(o2.perSecond / o1.perSecond).toFixed(2)}×`);
     console.log(`interior pixels of photo-000, ours vs sharp: max |diff| ${agree.max}, mean ${agree.mean.toFixed(3)}`);
+    await zlibFloor(files, outs[0]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The IDAT stream of a PNG file, its chunks' data joined. */
+function idatOf(bytes) {
+  const parts = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') parts.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * What Node's zlib alone costs per image, beside sharp's whole pipeline, in CPU time (all
+ * threads): inflating each input's IDAT stream and deflating its output's filtered rows the way
+ * the library does (run-length strategy). Both sides in turn on the same 40 images, one at a time.
+ */
+async function zlibFloor(files, oursDir) {
+  const some = files.slice(0, 40);
+  const inputs = some.map((f) => idatOf(readFileSync(f)));
+  const outputs = some.map((f) => inflateSync(idatOf(readFileSync(join(oursDir, f.split('/').pop())))));
+  const cpu = (f) => {
+    const before = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / some.length;
+  };
+  const inflateMs = [], deflateMs = [], sharpMs = [];
+  sharp.concurrency(1);
+  const kernel = { width: 5, height: 5, kernel: KERNEL.flat(), scale: 1 };
+  for (let r = 0; r < RUNS; r++) {
+    inflateMs.push(cpu(() => inputs.forEach((z) => inflateSync(z))));
+    deflateMs.push(cpu(() => outputs.forEach((rows) => deflateSync(rows, { level: 6, strategy: zlibConstants.Z_RLE }))));
+    const before = process.cpuUsage();
+    for (const f of some) await sharp(f).greyscale().convolve(kernel).toColourspace('b-w').png().toBuffer();
+    const used = process.cpuUsage(before);
+    sharpMs.push((used.user + used.system) / 1000 / some.length);
+  }
+  const [inf, def, sh] = [median(inflateMs), median(deflateMs), median(sharpMs)];
+  console.log(`
+CPU per image (all threads, medians of ${RUNS} over ${some.length} images): node:zlib inflate ${inf.toFixed(1)} ms + ` +
+    `deflate ${def.toFixed(1)} ms = ${(inf + def).toFixed(1)} ms; sharp's whole pipeline ${sh.toFixed(1)} ms. ` +
+    `1.5× sharp on the same cores allows ${(sh / 1.5).toFixed(1)} ms for everything.`);
 }
 
 /** Runs `script` in a fresh node and returns what it prints as JSON. */

@@ -29,6 +29,7 @@ import { PngRowReader, PngRowWriter, type RowInflater } from '../core/png/stream
 import type { PngHeader } from '../core/png/check.js';
 import type { ConvolveOptions, Kernel } from '../core/types.js';
 import { checkKernel, oneOf, optionsObject, type KernelMatrix } from '../core/validate.js';
+import { filterRowsWasm } from '../core/wasm/filter.js';
 import { choosePath, convolveRowsWasm, type Path } from '../core/wasm/paths.js';
 import { MAPS, PNG_FILTERS } from '../core/vocabulary.js';
 import { commitTemp, discardTemp, fileKind, openTemp, syncTemp, type TempFile } from './files.js';
@@ -461,7 +462,7 @@ class StreamState {
     }
     this.window = new Uint8Array(Math.min(span, height) * width * this.held);
     this.out = new Uint8Array(Math.max(...this.bands.map((b) => b.end - b.first)) * outRowBytes);
-    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeIdatDeflater, write, nodeZlib.crc32);
+    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeIdatDeflater, write, nodeZlib.crc32, filterRowsWasm);
     this.drain(-1);
   }
 
@@ -503,8 +504,7 @@ class StreamState {
     convolveRowsWasm(image, this.kernel, this.plan, { data, channels: this.channels, gray: this.gray, absolute: this.absolute },
       this.path, this.path === 'separable' ? this.factors : undefined,
       { first: band.first, end: band.end, sourceRow0: this.windowStart, outputRow0: band.first });
-    const rowBytes = outW * this.channels;
-    for (let i = 0; i < rows; i++) this.writer.row(data.subarray(i * rowBytes, (i + 1) * rowBytes));
+    this.writer.rows(data, rows);
   }
 
   /** Runs the last bands and resolves once the output file is whole. */

@@ -88,6 +88,26 @@ export function filterRow(
   }
 }
 
+/**
+ * Filters a block of rows: `rows` rows of `n` bytes from `src` (the row above the first: `above`,
+ * or zeros when null) into `out` at `outAt`, each its type byte and then its filtered bytes.
+ * `filterRows` does it in JavaScript; src/core/wasm/filter.ts's `filterRowsWasm` in WebAssembly.
+ */
+export type RowsFilter = (type: number, src: Uint8Array, above: Uint8Array | null, rows: number, n: number, bpp: number,
+  out: Uint8Array, outAt: number) => void;
+
+/**
+ * `RowsFilter` in JavaScript, a row at a time with `filterRow`.
+ * @example
+ * filterRows(2, rows, null, height, width, 1, out, 0);
+ */
+export const filterRows: RowsFilter = (type, src, above, rows, n, bpp, out, outAt) => {
+  for (let y = 0; y < rows; y++) {
+    const prev = y > 0 ? src : above;
+    filterRow(type, src, y * n, prev, y > 0 ? (y - 1) * n : 0, n, bpp, out, outAt + y * (n + 1));
+  }
+};
+
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at] = value >>> 24;
   bytes[at + 1] = (value >>> 16) & 255;

@@ -21,7 +21,7 @@ import {
   checkChunkOrder, crc32, inflatedLength, MAX_UINT31, typeName, type PngHeader, type WalkState,
 } from './check.js';
 import { expandImage, extrasOf, makeExpander, rowGeometry, unfilterRow, type Expander } from './decode.js';
-import { filterRow, PNG_END, pngChunk, pngHead, type EncodeSettings } from './encode.js';
+import { filterRows, PNG_END, pngChunk, pngHead, type EncodeSettings, type RowsFilter } from './encode.js';
 import { adler32 } from './fflate.js';
 
 function invalid(reason: string): Error {
@@ -445,14 +445,18 @@ export class PngRowWriter {
   private buffer: Uint8Array;
   private readonly prev: Uint8Array;
   private used = 0;
-  private rows = 0;
+  private written = 0;
   private readonly deflater: IdatDeflater;
 
-  /** `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default). */
+  /**
+   * `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default), `filter` a faster
+   * `RowsFilter` (encode.ts's `filterRows` in JavaScript by default).
+   */
   constructor(
     width: number, private readonly height: number, private readonly channels: 1 | 2 | 3 | 4,
     private readonly settings: EncodeSettings, factory: IdatDeflaterFactory,
     write: (bytes: Uint8Array) => void, crc: (bytes: Uint8Array, start: number, end: number) => number = crc32,
+    private readonly filter: RowsFilter = filterRows,
   ) {
     this.rowBytes = width * channels;
     this.buffer = this.segment();
@@ -479,17 +483,27 @@ export class PngRowWriter {
 
   /** Takes the next row: `width · channels` bytes (copied; the caller may reuse it). */
   row(data: Uint8Array): void {
+    this.rows(data, 1);
+  }
+
+  /** Takes the next `count` rows, one after another in `data` (copied; the caller may reuse it). */
+  rows(data: Uint8Array, count: number): void {
     const n = this.rowBytes;
-    if (this.used + n + 1 > this.buffer.length) this.flush();
-    filterRow(this.settings.filterType, data, 0, this.rows > 0 ? this.prev : null, 0, n, this.channels, this.buffer, this.used);
-    this.prev.set(data.subarray(0, n));
-    this.used += n + 1;
-    this.rows++;
+    for (let done = 0; done < count;) {
+      if (this.used + n + 1 > this.buffer.length) this.flush();
+      const fit = Math.min(count - done, Math.floor((this.buffer.length - this.used) / (n + 1)));
+      const block = data.subarray(done * n, (done + fit) * n);
+      this.filter(this.settings.filterType, block, this.written > 0 ? this.prev : null, fit, n, this.channels, this.buffer, this.used);
+      this.prev.set(block.subarray((fit - 1) * n, fit * n));
+      this.used += fit * (n + 1);
+      this.written += fit;
+      done += fit;
+    }
   }
 
   /** Hands on the rest of the pixels and ends the zlib stream; `finished` says when the file is whole. */
   end(): void {
-    if (this.rows !== this.height) throw new Error(`PNG writer got ${this.rows} rows of ${this.height}`);
+    if (this.written !== this.height) throw new Error(`PNG writer got ${this.written} rows of ${this.height}`);
     this.flush();
     this.deflater.end();
   }

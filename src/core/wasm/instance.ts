@@ -44,6 +44,7 @@ export interface ModuleExports {
   cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
     high: number, work: Ptr, map: Ptr, stack: Ptr): void;
   gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
+  filterRows(src: Ptr, rows: number, n: number, type: number, bpp: number, out: Ptr): void;
 }
 
 /**
