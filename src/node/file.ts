@@ -197,7 +197,9 @@ function bandsOf(plan: ConvolvePlan, kH: number, height: number, outRowBytes: nu
 class NodeRowInflater implements RowInflater {
   failure?: Error;
   readonly done: Promise<void>;
-  private readonly zlib = createInflate({ chunkSize: 1 << 16 });
+  // 256 KiB of output a callback: each of zlib's stream callbacks costs tens of microseconds of this
+  // thread (64 KiB pieces: 5 ms of a 1.2 MP photo's 15 ms of inflating; 256 KiB: 3.4 ms).
+  private readonly zlib = createInflate({ chunkSize: 1 << 18 });
   private pushed = 0;
   private total = 0;
   /**
