@@ -18,6 +18,7 @@ import { pixelLimit } from '../core/limits.js';
 import { decodePng as decode, type DecodeOptions } from '../core/png/decode.js';
 import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
 import type { PngZlib } from '../core/png/zlib.js';
+import { filterRowsWasm } from '../core/wasm/filter.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
 import { checkDepth } from '../core/pixels/depth.js';
@@ -175,7 +176,9 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptio
  * const deep = encodePng({ width: 2, height: 1, channels: 1, data: new Uint16Array([0, 65535]) });
  */
 export function encodePng(image: Image, options?: EncodeOptions): Uint8Array {
-  return encode(image, options, nodeZlib);
+  // Node instantiates the module synchronously: the filters run in WebAssembly (browsers keep the
+  // JavaScript ones, so encoding needs no `init()` there).
+  return encode(image, options, nodeZlib, filterRowsWasm);
 }
 
 export function checkPath(path: unknown, name = 'path'): asserts path is string {
