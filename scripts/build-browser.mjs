@@ -14,6 +14,7 @@
 // Bundlers use dist/browser/index.js (tsc's output, via the "browser" export condition) instead,
 // so they can share fflate with the app and drop what it does not import.
 import { build } from 'esbuild';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeIfChanged } from './lib/up-to-date.mjs';
 
@@ -39,12 +40,10 @@ const sourcesOf = (result) => Object.keys(result.metafile.inputs).map((p) => {
 const selfWorker = {
   name: 'self-worker',
   setup(b) {
-    b.onResolve({ filter: /\/worker-source\.generated\.js$/ }, (args) => ({
-      path: fileURLToPath(new URL('worker-source.self.ts', `file://${args.resolveDir}/`)),
-    }));
+    b.onResolve({ filter: /\/worker-source\.generated\.js$/ }, (args) => ({ path: join(args.resolveDir, 'worker-source.self.ts') }));
   },
 };
-// The function scripts/build-browser.mjs wraps the self-contained file in, and its parameter:
+// The function the self-contained file is wrapped in, and its parameter (true in a worker):
 // worker-source.self.ts declares both names.
 const LIBRARY = 'conv2dWasmLibrary';
 const IN_WORKER = 'conv2dWasmInWorker';
