@@ -14,14 +14,12 @@ function paethLanes(a: v128, b: v128, c: v128): v128 {
   return v128.bitselect(a, v128.bitselect(b, c, i16x8.le_s(pb, pc)), useA);
 }
 
-@inline
 function paethScalar(a: i32, b: i32, c: i32): i32 {
   const pa = abs<i32>(b - c), pb = abs<i32>(a - c), pc = abs<i32>(a + b - 2 * c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
-/** The predictor of byte x of a row at `s` whose row above is at `s − n`. */
-@inline
+/** The predictor of byte x of a row at `s` whose row above is at `s − n` (not inlined: two call sites, few bytes each). */
 function predictor(type: i32, s: usize, x: i32, n: i32, bpp: i32): i32 {
   const a: i32 = x >= bpp ? <i32>load<u8>(s + <usize>(x - bpp)) : 0;
   const b: i32 = <i32>load<u8>(s + <usize>x - <usize>n);

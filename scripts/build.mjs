@@ -29,7 +29,8 @@ function run(script, args) {
 const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 // 1. WebAssembly.
-const wasmInputs = [...listFiles(root, 'assembly', '.ts'), 'asconfig.json'];
+// The embedder is an input too: a change in how the bytes are embedded must re-embed them.
+const wasmInputs = [...listFiles(root, 'assembly', '.ts'), 'asconfig.json', 'scripts/embed-wasm.mjs'];
 const wasmOutputs = ['build/module.wasm', 'src/core/wasm/module.generated.ts'];
 const ascVersion = `assemblyscript ${version('assemblyscript')}`;
 if (force || !upToDate(root, 'wasm', wasmInputs, wasmOutputs, ascVersion)) {

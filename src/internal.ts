@@ -6,7 +6,8 @@
  */
 export { referenceConvolve2d } from './core/convolve/reference.js';
 export { referenceCanny } from './core/edges/reference.js';
-export { orientedKernel, planConvolution } from './core/convolve/options.js';
+export { planConvolution } from './core/convolve/options.js';
+export { orientedKernel } from './core/convolve/oriented.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';
 export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
