@@ -6,6 +6,7 @@
 //   pixels.ts  the fused 8-bit pipeline: RGB(A) → gray, float32 → bytes
 //   edges.ts   Canny as OpenCV computes it (its own memory map)
 //   gradient.ts  gradient magnitude and direction (cv2.magnitude, cv2.phase) from dx, dy bands
+//   filter.ts  PNG's row filters for the encoder
 //
 // Memory map (planned by src/core/wasm/instance.ts, the only code that touches this memory):
 //   src      the caller's pixels, copied in unchanged (u8, u16 or f32, channels interleaved)
@@ -23,6 +24,7 @@ export * from './fft';
 export * from './pixels';
 export * from './edges';
 export * from './gradient';
+export * from './filter';
 
 /** First free byte after static data: where the TS side starts its scratch area. */
 export function heapBase(): usize {

@@ -11,6 +11,21 @@ export function grayPlaneU8(
   src: usize, srcW: i32, channels: i32,
   rowMap: usize, padH: i32, colMap: usize, padW: i32, cval: f32, plane: usize,
 ): void {
+  // Four pixels at a time where the column map runs straight (the interior): one 16-byte load,
+  // the R, G and B bytes of each pixel picked into 32-bit lanes by a swizzle (an index of 255
+  // gives 0), then the same integer sum as below. A load must stay inside the row.
+  const rPick = channels == 4 ? i8x16(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1)
+    : i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
+  const gPick = channels == 4 ? i8x16(1, -1, -1, -1, 5, -1, -1, -1, 9, -1, -1, -1, 13, -1, -1, -1)
+    : i8x16(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1);
+  const bPick = channels == 4 ? i8x16(2, -1, -1, -1, 6, -1, -1, -1, 10, -1, -1, -1, 14, -1, -1, -1)
+    : i8x16(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1);
+  const wr = i32x4.splat(9798);
+  const wg = i32x4.splat(19235);
+  const wb = i32x4.splat(3735);
+  const half = i32x4.splat(16384);
+  const iota = i32x4(0, 1, 2, 3);
+  const rowBytes = srcW * channels;
   for (let i = 0; i < padH; i++) {
     const r = load<i32>(rowMap + (<usize>i << 2));
     const out = plane + <usize>i * <usize>padW * 4;
@@ -19,14 +34,25 @@ export function grayPlaneU8(
       continue;
     }
     const row = src + <usize>r * <usize>srcW * <usize>channels;
-    for (let j = 0; j < padW; j++) {
+    for (let j = 0; j < padW;) {
       const c = load<i32>(colMap + (<usize>j << 2));
+      if (c >= 0 && j + 4 <= padW && c * channels + 16 <= rowBytes &&
+        i32x4.all_true(i32x4.eq(v128.load(colMap + (<usize>j << 2)), i32x4.add(i32x4.splat(c), iota)))) {
+        const px = v128.load(row + <usize>c * <usize>channels);
+        const sum = i32x4.add(
+          i32x4.add(i32x4.mul(i8x16.swizzle(px, rPick), wr), i32x4.mul(i8x16.swizzle(px, gPick), wg)),
+          i32x4.add(i32x4.mul(i8x16.swizzle(px, bPick), wb), half));
+        v128.store(out + (<usize>j << 2), f32x4.convert_i32x4_u(i32x4.shr_u(sum, 15)));
+        j += 4;
+        continue;
+      }
       let v = cval;
       if (c >= 0) {
         const p = row + <usize>c * <usize>channels;
         v = <f32>((<u32>load<u8>(p) * 9798 + <u32>load<u8>(p, 1) * 19235 + <u32>load<u8>(p, 2) * 3735 + 16384) >> 15);
       }
       store<f32>(out + (<usize>j << 2), v);
+      j++;
     }
   }
 }
@@ -36,7 +62,27 @@ export function grayPlaneU8(
  * "clamp" (or "abs" when `absolute`): round half to even (`nearest`), clip to 0..255, NaN → 0.
  */
 export function mapToU8(p: usize, count: i32, absolute: bool): void {
-  for (let i = 0; i < count; i++) {
+  // Sixteen at a time: nearest (half to even), then a saturating truncation to i32 (NaN → 0) and
+  // two saturating narrowings (i32 → i16 → u8) clip to 0..255, exactly the scalar rule below.
+  // Byte i is stored at p + i, below every float not yet read (at p + 4i and up).
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const at = p + (<usize>i << 2);
+    let a = v128.load(at);
+    let b = v128.load(at, 16);
+    let c = v128.load(at, 32);
+    let d = v128.load(at, 48);
+    if (absolute) {
+      a = f32x4.abs(a);
+      b = f32x4.abs(b);
+      c = f32x4.abs(c);
+      d = f32x4.abs(d);
+    }
+    const ab = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(a)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(b)));
+    const cd = i16x8.narrow_i32x4_s(i32x4.trunc_sat_f32x4_s(f32x4.nearest(c)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(d)));
+    v128.store(p + <usize>i, i8x16.narrow_i16x8_u(ab, cd));
+  }
+  for (; i < count; i++) {
     let v = load<f32>(p + (<usize>i << 2));
     if (absolute) v = abs<f32>(v);
     const b: u8 = v > 0 ? <u8>min<f32>(nearest<f32>(v), 255) : 0; // NaN fails v > 0

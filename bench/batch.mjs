@@ -6,6 +6,9 @@
 //   npm run bench:batch -- --large      also the 20000×20000 check: peak memory (RSS) of
 //                                       convolve2d alone and of the PNG pipeline (a few minutes)
 //   npm run bench:batch -- --large-only only that check
+//   npm run bench:batch -- --large-only --side 50000
+//                                       that check at another size; past 20000 without the
+//                                       convolve2d-alone row (its float32 output would be 10 GB)
 //
 // The inputs are made from the shipped sample assets/astronaut.png: mirrored out to 1–2 MP,
 // cropped at different offsets, flipped, so no two are alike. Each configuration runs 3 times,
@@ -15,6 +18,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { convolveFiles, decodePng, kernels } from '../dist/node/index.js';
@@ -25,6 +29,8 @@ const COUNT = 200;
 const RUNS = 3;
 const LARGE = process.argv.includes('--large') || process.argv.includes('--large-only');
 const TABLE = !process.argv.includes('--large-only');
+const SIDE = process.argv.includes('--side') ? Number(process.argv[process.argv.indexOf('--side') + 1]) : 20000;
+if (!Number.isInteger(SIDE) || SIDE < 1024) throw new RangeError('--side: expected an integer of at least 1024');
 
 /** A 5×5 sharpening kernel that is not separable (sum 1, so sharp's default scale is 1). */
 const KERNEL = [
@@ -145,9 +151,54 @@ async function batchTable() {
     const [o1, o2] = rows;
     console.log(`\njobs 2 / jobs 1 (conv2d-wasm): ${(o2.perSecond / o1.perSecond).toFixed(2)}×`);
     console.log(`interior pixels of photo-000, ours vs sharp: max |diff| ${agree.max}, mean ${agree.mean.toFixed(3)}`);
+    await zlibFloor(files, outs[0]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The IDAT stream of a PNG file, its chunks' data joined. */
+function idatOf(bytes) {
+  const parts = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') parts.push(bytes.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * What Node's zlib alone costs per image, beside sharp's whole pipeline, in CPU time (all
+ * threads): inflating each input's IDAT stream and deflating its output's filtered rows the way
+ * the library does (run-length strategy). Both sides in turn on the same 40 images, one at a time.
+ */
+async function zlibFloor(files, oursDir) {
+  const some = files.slice(0, 40);
+  const inputs = some.map((f) => idatOf(readFileSync(f)));
+  const outputs = some.map((f) => inflateSync(idatOf(readFileSync(join(oursDir, f.split('/').pop())))));
+  const cpu = (f) => {
+    const before = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / some.length;
+  };
+  const inflateMs = [], deflateMs = [], sharpMs = [];
+  sharp.concurrency(1);
+  const kernel = { width: 5, height: 5, kernel: KERNEL.flat(), scale: 1 };
+  for (let r = 0; r < RUNS; r++) {
+    inflateMs.push(cpu(() => inputs.forEach((z) => inflateSync(z))));
+    deflateMs.push(cpu(() => outputs.forEach((rows) => deflateSync(rows, { level: 6, strategy: zlibConstants.Z_RLE }))));
+    const before = process.cpuUsage();
+    for (const f of some) await sharp(f).greyscale().convolve(kernel).toColourspace('b-w').png().toBuffer();
+    const used = process.cpuUsage(before);
+    sharpMs.push((used.user + used.system) / 1000 / some.length);
+  }
+  const [inf, def, sh] = [median(inflateMs), median(deflateMs), median(sharpMs)];
+  console.log(`
+CPU per image (all threads, medians of ${RUNS} over ${some.length} images): node:zlib inflate ${inf.toFixed(1)} ms + ` +
+    `deflate ${def.toFixed(1)} ms = ${(inf + def).toFixed(1)} ms; sharp's whole pipeline ${sh.toFixed(1)} ms. ` +
+    `1.5× sharp on the same cores allows ${(sh / 1.5).toFixed(1)} ms for everything.`);
 }
 
 /** Runs `script` in a fresh node and returns what it prints as JSON. */
@@ -161,7 +212,7 @@ const PEAK = `const { readFileSync } = await import('node:fs');
   const peak = () => Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;`;
 
 async function large() {
-  const side = 20000;
+  const side = SIDE;
   const work = mkdtempSync(join(tmpdir(), 'conv2d-bench-large-'));
   try {
     const big = join(work, 'big.png');
@@ -174,8 +225,8 @@ async function large() {
     console.log(`\n${side}×${side} grayscale PNG: ${(statSync(big).size / 1e6).toFixed(0)} MB, made in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const dist = new URL('../dist/node/index.js', import.meta.url).href;
 
-    // convolve2d alone on a Uint8 image (400 MB in, 1.6 GB of float32 out).
-    const raw = child(`${PEAK}
+    // convolve2d alone on a Uint8 image (400 MB in, 1.6 GB of float32 out at 20000²).
+    const raw = side > 20000 ? undefined : child(`${PEAK}
       const { convolve2d } = await import(${JSON.stringify(dist)});
       const side = ${side};
       const data = new Uint8Array(side * side);
@@ -185,8 +236,10 @@ async function large() {
       const out = convolve2d({ width: side, height: side, channels: 1, data }, ${JSON.stringify(KERNEL)},
         { padding: 'same', border: 'reflect', limitInputPixels: false });
       console.log(JSON.stringify({ seconds: (performance.now() - t) / 1000, before, peak: peak(), outBytes: out.data.byteLength }));`);
-    console.log(`convolve2d, ${side}² Uint8 → Float32, 5×5: ${raw.seconds.toFixed(1)} s, peak RSS ${(raw.peak / 2 ** 30).toFixed(2)} GiB ` +
-      `(input + output arrays alone: ${((side * side + raw.outBytes) / 2 ** 30).toFixed(2)} GiB)`);
+    if (raw) {
+      console.log(`convolve2d, ${side}² Uint8 → Float32, 5×5: ${raw.seconds.toFixed(1)} s, peak RSS ${(raw.peak / 2 ** 30).toFixed(2)} GiB ` +
+        `(input + output arrays alone: ${((side * side + raw.outBytes) / 2 ** 30).toFixed(2)} GiB)`);
+    }
 
     // The PNG pipeline through convolveFiles (read → gray → convolve → 8 bits → write), jobs 1.
     const out = join(work, 'out');

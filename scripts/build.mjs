@@ -1,6 +1,7 @@
 // `npm run build`: the incremental build. Each step runs only when its inputs changed:
 //   1. WebAssembly: asc on assembly/ (+ asconfig.json, the compiler's version) -> build/module.wasm,
-//      embedded as base64 in src/core/wasm/module.generated.ts. Stamped by content hash.
+//      embedded as a string (a character per byte) in src/core/wasm/module.generated.ts. Stamped
+//      by content hash.
 //   2. Browser: the Web Worker text and dist/browser/conv2d-wasm.js (scripts/build-browser.mjs),
 //      stamped with every file esbuild read last time.
 //   3. TypeScript: `tsc -b` with incremental build info (build/tsconfig.tsbuildinfo), started only
@@ -28,7 +29,8 @@ function run(script, args) {
 const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 
 // 1. WebAssembly.
-const wasmInputs = [...listFiles(root, 'assembly', '.ts'), 'asconfig.json'];
+// The embedder is an input too: a change in how the bytes are embedded must re-embed them.
+const wasmInputs = [...listFiles(root, 'assembly', '.ts'), 'asconfig.json', 'scripts/embed-wasm.mjs'];
 const wasmOutputs = ['build/module.wasm', 'src/core/wasm/module.generated.ts'];
 const ascVersion = `assemblyscript ${version('assemblyscript')}`;
 if (force || !upToDate(root, 'wasm', wasmInputs, wasmOutputs, ascVersion)) {

@@ -6,7 +6,8 @@
  */
 export { referenceConvolve2d } from './core/convolve/reference.js';
 export { referenceCanny } from './core/edges/reference.js';
-export { orientedKernel, planConvolution } from './core/convolve/options.js';
+export { planConvolution } from './core/convolve/options.js';
+export { orientedKernel } from './core/convolve/oriented.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';
 export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
@@ -15,7 +16,9 @@ export { SharedScratch } from './core/workers/shared-scratch.js';
 export { checkPng, crc32, inflatedLength } from './core/png/check.js';
 export * as pngFflate from './core/png/fflate.js';
 export * as browserPng from './browser/png.js';
-export { PngRowReader, PngRowWriter } from './core/png/stream.js';
+export { PngRowReader, PngRowWriter, segmentDeflater } from './core/png/stream.js';
+export { filterRowsWasm } from './core/wasm/filter.js';
+export { filterRows } from './core/png/encode.js';
 export { encodeSettings } from './core/png/encode.js';
 export { tuneStreaming } from './node/file.js';
 export * as nodePng from './node/png.js';

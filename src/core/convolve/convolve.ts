@@ -5,7 +5,7 @@ import { rangeError, typeError } from '../errors.js';
 import { prepare } from './prepare.js';
 import { factorsFor } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from '../types.js';
-import { convolveRowsWasm, convolveWasm, type Path } from '../wasm/paths.js';
+import { convolveWasm } from '../wasm/paths.js';
 
 /**
  * Convolves (or correlates) every channel of `image` with `kernel`.
@@ -27,19 +27,6 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const factors = factorsFor(k, plan);
   convolveWasm(img, k, plan, { data, channels: img.channels }, factors);
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
-}
-
-/**
- * Output rows `first` to `end` of `convolve2d(image, kernel, options)` on a path already chosen
- * for the whole call, written at their place in `out` (the whole output). For worker threads that
- * share one image and one output; arguments were checked by the caller.
- */
-export function convolveRows(image: Image, kernel: Kernel, options: ConvolveOptions | undefined, path: Path,
-  first: number, end: number, out: Float32Array): void {
-  const { image: img, kernel: k, plan } = prepare(image, kernel, options);
-  const factors = path === 'separable' ? factorsFor(k, plan) : undefined;
-  if (path === 'separable' && factors === undefined) throw new Error('conv2d-wasm: the separable path needs a rank-1 kernel');
-  convolveRowsWasm(img, k, plan, { data: out, channels: img.channels }, path, factors, { first, end });
 }
 
 /** The caller's `options.out`, checked: a Float32Array of the output's length, apart from the input. */

@@ -101,14 +101,3 @@ export function planConvolution(
   checkPixels('The output', outW, outH, limit);
   return { top, bottom, left, right, sy, sx, dy, dx, outH, outW, correlation, border, cval, method };
 }
-
-/**
- * K' as float32, row-major: the kernel rotated 180° for convolution, as given for correlation.
- * (A 1-D factor is oriented the same way: rot180 of u·vᵀ is reversed u times reversed v.)
- */
-export function orientedKernel(data: Float64Array, correlation: boolean): Float32Array {
-  const out = new Float32Array(data.length);
-  const last = data.length - 1;
-  for (let i = 0; i < data.length; i++) out[i] = data[correlation ? i : last - i];
-  return out;
-}

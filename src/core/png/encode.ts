@@ -88,6 +88,26 @@ export function filterRow(
   }
 }
 
+/**
+ * Filters a block of rows: `rows` rows of `n` bytes from `src` (the row above the first: `above`,
+ * or zeros when null) into `out` at `outAt`, each its type byte and then its filtered bytes.
+ * `filterRows` does it in JavaScript; src/core/wasm/filter.ts's `filterRowsWasm` in WebAssembly.
+ */
+export type RowsFilter = (type: number, src: Uint8Array, above: Uint8Array | null, rows: number, n: number, bpp: number,
+  out: Uint8Array, outAt: number) => void;
+
+/**
+ * `RowsFilter` in JavaScript, a row at a time with `filterRow`.
+ * @example
+ * filterRows(2, rows, null, height, width, 1, out, 0);
+ */
+export const filterRows: RowsFilter = (type, src, above, rows, n, bpp, out, outAt) => {
+  for (let y = 0; y < rows; y++) {
+    const prev = y > 0 ? src : above;
+    filterRow(type, src, y * n, prev, y > 0 ? (y - 1) * n : 0, n, bpp, out, outAt + y * (n + 1));
+  }
+};
+
 function writeUint32(bytes: Uint8Array, at: number, value: number): void {
   bytes[at] = value >>> 24;
   bytes[at + 1] = (value >>> 16) & 255;
@@ -96,16 +116,17 @@ function writeUint32(bytes: Uint8Array, at: number, value: number): void {
 }
 
 /**
- * One chunk: length, type, data, CRC of type + data.
+ * One chunk: length, type, data, CRC of type + data (`crc`: check.ts's `crc32`, or a platform's
+ * native one).
  * @example
  * pngChunk('IEND', new Uint8Array(0)); // 12 bytes
  */
-export function pngChunk(type: string, data: Uint8Array): Uint8Array {
+export function pngChunk(type: string, data: Uint8Array, crc: (bytes: Uint8Array, start: number, end: number) => number = crc32): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   writeUint32(out, 0, data.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
-  writeUint32(out, 8 + data.length, crc32(out, 4, 8 + data.length));
+  writeUint32(out, 8 + data.length, crc(out, 4, 8 + data.length));
   return out;
 }
 
@@ -150,12 +171,13 @@ function bigEndianBytes(data: Uint16Array): Uint8Array {
 
 /**
  * Encodes an image of 1–4 channels as PNG (colour types 0, 4, 2, 6; not interlaced) with the given
- * zlib: 8 bits a sample for Uint8Array or Uint8ClampedArray data, 16 for Uint16Array. The entries
- * bind the zlib; use theirs.
+ * zlib (and `filter`: JavaScript's `filterRows` unless the platform has a faster one): 8 bits a
+ * sample for Uint8Array or Uint8ClampedArray data, 16 for Uint16Array. The entries bind the zlib;
+ * use theirs.
  * @example
  * const bytes = encodePng({ width: 2, height: 1, channels: 1, data: new Uint8Array([0, 255]) }, { filter: 'paeth' }, zlib);
  */
-export function encodePng(image: Image, options: EncodeOptions | undefined, zlib: PngZlib): Uint8Array {
+export function encodePng(image: Image, options: EncodeOptions | undefined, zlib: PngZlib, filter: RowsFilter = filterRows): Uint8Array {
   const { width, height, channels, data } = checkImage(image);
   const deep = data instanceof Uint16Array;
   if (!deep && !(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
@@ -169,9 +191,7 @@ export function encodePng(image: Image, options: EncodeOptions | undefined, zlib
   }
   const src = deep ? bigEndianBytes(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const filtered = new Uint8Array(height * (rowBytes + 1));
-  for (let y = 0; y < height; y++) {
-    filterRow(filterType, src, y * rowBytes, y > 0 ? src : null, (y - 1) * rowBytes, rowBytes, bpp, filtered, y * (rowBytes + 1));
-  }
+  filter(filterType, src, null, height, rowBytes, bpp, filtered, 0);
   const idat = pngChunk('IDAT', zlib.deflate(filtered, level));
   const head = pngHead(width, height, channels, deep ? 16 : 8);
   const out = new Uint8Array(head.length + idat.length + PNG_END.length);

@@ -21,7 +21,7 @@ import {
   checkChunkOrder, crc32, inflatedLength, MAX_UINT31, typeName, type PngHeader, type WalkState,
 } from './check.js';
 import { extrasOf, imageRows, makeExpander, type Expander } from './decode.js';
-import { filterRow, PNG_END, pngChunk, pngHead, type EncodeSettings } from './encode.js';
+import { filterRows, PNG_END, pngChunk, pngHead, type EncodeSettings, type RowsFilter } from './encode.js';
 import { adler32, fflateInflater } from './fflate.js';
 import { rowUnfilterer } from './rows.js';
 
@@ -262,75 +262,179 @@ export class PngRowReader {
  */
 export type DeflateSegment = (data: Uint8Array, level: number) => Uint8Array;
 
-/** Filtered bytes gathered before a piece is deflated: large enough that the pieces cost no ratio. */
-const SEGMENT_BYTES = 1 << 20;
+/**
+ * The IDAT zlib stream (RFC 1950) made as rows arrive: `push` filtered bytes (the deflater owns
+ * them from then on; the writer never touches them again), then `end`. The stream's bytes go to
+ * `onData` as they are made, in order, and `onEnd` follows the last of them, or reports the first
+ * failure. Synchronous (`segmentDeflater`) or on another thread (Node's zlib, src/node/file.ts).
+ */
+export interface IdatDeflater {
+  push(data: Uint8Array): void;
+  end(): void;
+  /** Resolves once the deflater has caught up enough to take more (absent: always at once). */
+  drained?(): Promise<void>;
+  /** Stops a stream that will not be finished (the input failed), freeing what it holds. */
+  abort?(): void;
+}
+
+/** Makes the deflater of one stream at zlib `level`. */
+export type IdatDeflaterFactory = (level: number, onData: (bytes: Uint8Array) => void, onEnd: (failure?: Error) => void) => IdatDeflater;
 
 /**
- * Writes a PNG row by row (1–4 channels, 8 or 16 bits a sample, not interlaced), handing on file
- * pieces as they are made: at most about a megabyte of rows is held. 16-bit rows are given as the
- * file stores them, two big-endian bytes a sample. The IDAT stream is one zlib stream made of
- * sync-flushed deflate pieces, closed by an empty final block and the Adler-32.
+ * An `IdatDeflaterFactory` from a synchronous `DeflateSegment`: the zlib header, each piece
+ * deflated as it is pushed, then an empty final block and the Adler-32 of all the pieces.
  * @example
- * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), segment, (bytes) => out.push(bytes));
+ * const factory = segmentDeflater(nodeDeflateSegment);
+ */
+export function segmentDeflater(deflate: DeflateSegment): IdatDeflaterFactory {
+  return (level, onData, onEnd) => {
+    let adler = 1;
+    let failed = false;
+    // The zlib header: deflate, 32 KiB window, no dictionary; 0x78 0x01 passes the FCHECK test.
+    let head: Uint8Array | undefined = Uint8Array.of(0x78, 0x01);
+    /** Hands on `bytes()`'s bytes, the header before the first; a failure ends the stream. */
+    const emit = (bytes: () => Uint8Array) => {
+      if (failed) return;
+      try {
+        let out = bytes();
+        if (head) {
+          const withHead = new Uint8Array(head.length + out.length);
+          withHead.set(head);
+          withHead.set(out, head.length);
+          head = undefined;
+          out = withHead;
+        }
+        onData(out);
+      } catch (failure) {
+        failed = true;
+        onEnd(failure as Error);
+      }
+    };
+    return {
+      push(data) {
+        emit(() => {
+          adler = adler32(data, adler);
+          return deflate(data, level);
+        });
+      },
+      end() {
+        // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block: 0x03 0x00),
+        // then the Adler-32 of all the filtered bytes, big-endian.
+        emit(() => Uint8Array.of(3, 0, adler >>> 24, (adler >>> 16) & 255, (adler >>> 8) & 255, adler & 255));
+        if (!failed) onEnd();
+      },
+      abort() {
+        failed = true;
+      },
+    };
+  };
+}
+
+/**
+ * Filtered bytes handed to the deflater at a time: small enough that a fresh buffer for each comes
+ * from memory the process already has (no page faults), large enough that a piece costs no ratio.
+ */
+const SEGMENT_BYTES = 1 << 16;
+
+/**
+ * Writes a PNG row by row (8-bit, 1–4 channels, not interlaced), handing on file pieces as they
+ * are made: the rows of one segment are held until the deflater takes them. Each piece of the
+ * zlib stream becomes an IDAT chunk; `finished` resolves once IEND is written.
+ * @example
+ * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), segmentDeflater(segment), (bytes) => out.push(bytes));
  * for (const row of rows) writer.row(row);
  * writer.end();
+ * await writer.finished;
  */
 export class PngRowWriter {
+  /** Resolves when the file is whole (IEND written); rejects with the deflater's or `write`'s failure. */
+  readonly finished: Promise<void>;
   private readonly rowBytes: number;
-  private readonly bpp: number;
-  private readonly buffer: Uint8Array;
+  private buffer: Uint8Array;
   private readonly prev: Uint8Array;
   private used = 0;
-  private rows = 0;
-  private adler = 1;
-  private started = false;
+  private written = 0;
+  private readonly deflater: IdatDeflater;
 
+  /**
+   * `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default), `filter` a faster
+   * `RowsFilter` (encode.ts's `filterRows` in JavaScript by default).
+   */
   constructor(
-    width: number, private readonly height: number, channels: 1 | 2 | 3 | 4,
-    private readonly settings: EncodeSettings, private readonly deflate: DeflateSegment,
-    private readonly write: (bytes: Uint8Array) => void, bitDepth: 8 | 16 = 8,
+    width: number, private readonly height: number, private readonly channels: 1 | 2 | 3 | 4,
+    private readonly settings: EncodeSettings, factory: IdatDeflaterFactory,
+    write: (bytes: Uint8Array) => void, crc: (bytes: Uint8Array, start: number, end: number) => number = crc32,
+    private readonly filter: RowsFilter = filterRows,
   ) {
-    this.bpp = (channels * bitDepth) >> 3;
-    this.rowBytes = width * this.bpp;
-    this.buffer = new Uint8Array(Math.max(SEGMENT_BYTES, this.rowBytes + 1));
+    this.rowBytes = width * channels;
+    this.buffer = this.segment();
     this.prev = new Uint8Array(this.rowBytes);
-    write(pngHead(width, height, channels, bitDepth));
+    write(pngHead(width, height, channels));
+    let deflater!: IdatDeflater;
+    this.finished = new Promise<void>((resolve, reject) => {
+      deflater = factory(settings.level, (bytes) => write(pngChunk('IDAT', bytes, crc)), (failure) => {
+        if (failure) reject(failure);
+        else {
+          try {
+            write(PNG_END);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+        }
+      });
+    });
+    this.deflater = deflater;
+    // Awaited by whoever ends the writer; until then a failure must not count as unhandled.
+    this.finished.catch(() => {});
   }
 
   /** Takes the next row: `width · channels` bytes, twice that at 16 bits (copied; the caller may reuse it). */
   row(data: Uint8Array): void {
-    const n = this.rowBytes;
-    if (this.used + n + 1 > this.buffer.length) this.flush();
-    filterRow(this.settings.filterType, data, 0, this.rows > 0 ? this.prev : null, 0, n, this.bpp, this.buffer, this.used);
-    this.prev.set(data.subarray(0, n));
-    this.used += n + 1;
-    this.rows++;
+    this.rows(data, 1);
   }
 
-  /** Writes the rest of the pixels, the end of the zlib stream and IEND. */
+  /** Takes the next `count` rows, one after another in `data` (copied; the caller may reuse it). */
+  rows(data: Uint8Array, count: number): void {
+    const n = this.rowBytes;
+    for (let done = 0; done < count;) {
+      if (this.used + n + 1 > this.buffer.length) this.flush();
+      const fit = Math.min(count - done, Math.floor((this.buffer.length - this.used) / (n + 1)));
+      const block = data.subarray(done * n, (done + fit) * n);
+      this.filter(this.settings.filterType, block, this.written > 0 ? this.prev : null, fit, n, this.channels, this.buffer, this.used);
+      this.prev.set(block.subarray((fit - 1) * n, fit * n));
+      this.used += fit * (n + 1);
+      this.written += fit;
+      done += fit;
+    }
+  }
+
+  /** Hands on the rest of the pixels and ends the zlib stream; `finished` says when the file is whole. */
   end(): void {
-    if (this.rows !== this.height) throw new Error(`PNG writer got ${this.rows} rows of ${this.height}`);
+    if (this.written !== this.height) throw new Error(`PNG writer got ${this.written} rows of ${this.height}`);
     this.flush();
-    // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block: 0x03 0x00), then
-    // the Adler-32 of all the filtered bytes, big-endian.
-    const a = this.adler;
-    this.write(pngChunk('IDAT', Uint8Array.of(3, 0, a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255)));
-    this.write(PNG_END);
+    this.deflater.end();
+  }
+
+  /** Abandons the file (nothing more will be written). */
+  abort(): void {
+    this.deflater.abort?.();
+  }
+
+  /** Resolves once the deflater can take more rows: wait for it, or rows pile up in memory. */
+  async drained(): Promise<void> {
+    await this.deflater.drained?.();
+  }
+
+  private segment(): Uint8Array {
+    return new Uint8Array(Math.max(SEGMENT_BYTES, this.rowBytes + 1));
   }
 
   private flush(): void {
     if (this.used === 0) return;
-    const data = this.buffer.subarray(0, this.used);
-    this.adler = adler32(data, this.adler);
-    const piece = this.deflate(data, this.settings.level);
-    if (!this.started) {
-      // The zlib header: deflate, 32 KiB window, no dictionary; 0x78 0x01 passes the FCHECK test.
-      const withHeader = new Uint8Array(2 + piece.length);
-      withHeader.set([0x78, 0x01]);
-      withHeader.set(piece, 2);
-      this.write(pngChunk('IDAT', withHeader));
-      this.started = true;
-    } else this.write(pngChunk('IDAT', piece));
+    // The deflater owns the segment now: the next rows go into a new one.
+    this.deflater.push(this.buffer.subarray(0, this.used));
+    this.buffer = this.segment();
     this.used = 0;
   }
 }

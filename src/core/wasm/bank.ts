@@ -6,7 +6,8 @@
  * kernel's padded image is a window of it, because border values depend only on position
  * (border.ts). Same loops, same taps, same order as convolveDirect: the same bits.
  */
-import { orientedKernel, type ConvolvePlan } from '../convolve/options.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import { orientedKernel } from '../convolve/oriented.js';
 import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';

@@ -3,7 +3,8 @@
  * kernel loop (assembly/index.ts `convolvePlane`); a rank-1 kernel runs the same loop twice,
  * kH×1 down then 1×kW across.
  */
-import { orientedKernel, type ConvolvePlan } from '../convolve/options.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import { orientedKernel } from '../convolve/oriented.js';
 import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';

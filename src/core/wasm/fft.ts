@@ -12,7 +12,7 @@
  * whatever the image size.
  */
 import type { ConvolvePlan } from '../convolve/options.js';
-import { orientedKernel } from '../convolve/options.js';
+import { orientedKernel } from '../convolve/oriented.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';

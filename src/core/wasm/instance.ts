@@ -1,14 +1,16 @@
 /**
  * The WebAssembly instance and its linear memory: loading, growth, and address layout.
  *
- * The .wasm is embedded as base64 (scripts/embed-wasm.mjs says why) and instantiated with
- * @assemblyscript/loader behind a memoised `init()`; in Node and workers a synchronous
- * instantiate on first use makes `init()` optional. Every call lays out its buffers from
- * `heapBase()` upwards and keeps no state between calls, so a throw leaks nothing; memory only
- * grows, to the largest working set seen.
+ * The .wasm is embedded as a string, one character per byte (scripts/embed-wasm.mjs says why),
+ * and instantiated with the plain WebAssembly API behind a memoised `init()`; in Node and
+ * workers a synchronous instantiate on first use makes `init()` optional. The module imports
+ * nothing (runtime "stub", no asserts, so no `env.abort`; embed-wasm.mjs checks) and its exports
+ * take and return only numbers, so @assemblyscript/loader's glue (5.6 KB of minified JS in every
+ * browser copy) is not needed. Every call lays out its buffers from `heapBase()` upwards and keeps
+ * no state between calls, so a throw leaks nothing; memory only grows, to the largest working set
+ * seen.
  */
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { MODULE_WASM_BASE64 } from './module.generated.js';
+import { MODULE_WASM } from './module.generated.js';
 import { setRow } from './shared-copy.js';
 
 export type Ptr = number;
@@ -44,6 +46,7 @@ export interface ModuleExports {
   cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
     high: number, work: Ptr, map: Ptr, stack: Ptr): void;
   gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
+  filterRows(src: Ptr, rows: number, n: number, type: number, bpp: number, out: Ptr): void;
 }
 
 /**
@@ -83,11 +86,9 @@ const MAX_MEMORY = 65536 * PAGE;
 let loaded: ModuleExports | undefined;
 let loading: Promise<void> | undefined;
 
-function wasmBytes(): Uint8Array {
-  // atob exists in Node ≥ 16, browsers and workers, so core needs no Buffer.
-  const text = atob(MODULE_WASM_BASE64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+function wasmBytes(): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(MODULE_WASM.length);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = MODULE_WASM.charCodeAt(i);
   return bytes;
 }
 
@@ -100,8 +101,8 @@ function wasmBytes(): Uint8Array {
  */
 export function init(): Promise<void> {
   if (loaded) return Promise.resolve();
-  loading ??= instantiate(wasmBytes()).then(
-    (result) => { loaded ??= result.exports as unknown as ModuleExports; },
+  loading ??= WebAssembly.instantiate(wasmBytes()).then(
+    (result) => { loaded ??= result.instance.exports as unknown as ModuleExports; },
     (error: unknown) => {
       loading = undefined; // let a later init() try again
       throw new Error('conv2d-wasm: could not load the WebAssembly module', { cause: error });
@@ -114,7 +115,7 @@ export function init(): Promise<void> {
 export function getModule(): ModuleExports {
   if (loaded) return loaded;
   try {
-    loaded = instantiateSync(wasmBytes()).exports as unknown as ModuleExports;
+    loaded = new WebAssembly.Instance(new WebAssembly.Module(wasmBytes())).exports as unknown as ModuleExports;
   } catch (error) {
     // Browsers refuse synchronous compilation of larger modules on the main thread.
     throw new Error('conv2d-wasm: the WebAssembly module is not loaded; call `await init()` first', { cause: error });

@@ -15,14 +15,14 @@
  */
 import { checkOut } from '../convolve/convolve.js';
 import { typeError } from '../errors.js';
-import type { ConvolvePlan } from '../convolve/options.js';
+import { planConvolution, type ConvolvePlan } from '../convolve/options.js';
 import { prepare } from '../convolve/prepare.js';
 import { factorsFor } from '../convolve/separable.js';
 import type { Platform, WorkerPort } from './protocol.js';
 import { Scheduler } from './scheduler.js';
 import { canShareMemory, isShared, SharedScratch } from './shared-scratch.js';
 import { splitRows } from './split.js';
-import type { ConvolveAsyncOptions, ConvolveOptions, Image, Kernel, PixelData } from '../types.js';
+import type { ConvolveAsyncOptions, Image, Kernel, PixelData } from '../types.js';
 import { integer, isPlainObject, type KernelMatrix } from '../validate.js';
 import { choosePath } from '../wasm/paths.js';
 
@@ -69,26 +69,27 @@ export class ConvolvePool {
     // More workers than cores only add start-up cost and halo copies: the pool stops at the cores.
     const usable = Math.min(threads, cores);
     this.scheduler.allow(usable);
-    // A plain copy of the kernel: the caller's may be frozen or an exotic array-like.
-    const plainKernel = { width: k.width, height: k.height, data: k.data };
+    // The checked kernel (a Float64Array copy of the caller's) and the plan go to the workers.
     const big = length * k.data.length >= SPLIT_MIN_WORK && plan.outH >= 2;
-    if (big && canShareMemory()) return this.convolveShared(img, k, plan, rest, out, usable);
+    if (big && canShareMemory()) return this.convolveShared(img, k, plan, out, usable);
     if (usable === 1 || !big) {
       // The call's own copy of the pixels, taken now and moved to the worker: a queued call then
       // computes the image as it was when called, even if the caller changes or transfers it
       // before a worker is free (posting the caller's array would copy it anyway, later).
       const own = img.data.slice();
       const transfer = [own.buffer as ArrayBuffer];
-      const result = (await this.scheduler.run({ width: img.width, height: img.height, channels: img.channels, data: own }, plainKernel, rest, transfer))!;
+      const result = (await this.scheduler.run({ width: img.width, height: img.height, channels: img.channels, data: own }, k, plan, transfer))!;
       if (out === undefined) return result;
       out.set(result.data);
       return { ...result, data: out };
     }
-    const { pieces } = splitRows(img, plainKernel, rest, usable);
+    const { pieces } = splitRows(img, k, rest, usable);
     const data = out ?? new Float32Array(length);
     await Promise.all(pieces.map(async (piece) => {
+      // Each piece is its own call (its own explicit padding): planned here, as a worker plans nothing.
+      const piecePlan = planConvolution(piece.options, piece.image.height, piece.image.width, k.height, k.width);
       // The gathered rows are ours, so they move to the worker instead of being copied.
-      const part = (await this.scheduler.run(piece.image, plainKernel, piece.options, [piece.image.data.buffer as ArrayBuffer]))!;
+      const part = (await this.scheduler.run(piece.image, k, piecePlan, [piece.image.data.buffer as ArrayBuffer]))!;
       data.set(part.data, piece.row * plan.outW * img.channels);
     }));
     return { width: plan.outW, height: plan.outH, channels: img.channels, data };
@@ -99,7 +100,7 @@ export class ConvolvePool {
    * read in place if it is in one), the path is chosen here for the whole image (so every piece
    * takes the same one), and each worker writes its rows into one shared output.
    */
-  private async convolveShared(img: Image, k: KernelMatrix, plan: ConvolvePlan, options: ConvolveOptions,
+  private async convolveShared(img: Image, k: KernelMatrix, plan: ConvolvePlan,
     out: Float32Array | undefined, threads: number): Promise<Image<Float32Array>> {
     const { width, height, channels } = img;
     const length = plan.outH * plan.outW * channels;
@@ -115,11 +116,10 @@ export class ConvolvePool {
     }
     const shared = outInPlace ? out : new Float32Array(scratch.output, 0, length);
     const image = { width, height, channels, data };
-    const kernel = { width: k.width, height: k.height, data: k.data };
     const count = Math.max(1, Math.min(threads, Math.floor(plan.outH / MIN_PIECE_ROWS)));
     const settled = await Promise.allSettled(Array.from({ length: count }, (_, p) => {
       const first = Math.floor((plan.outH * p) / count), end = Math.floor((plan.outH * (p + 1)) / count);
-      return this.scheduler.run(image, kernel, options, [], { first, end, path, out: shared });
+      return this.scheduler.run(image, k, plan, [], { first, end, path, out: shared });
     }));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // A failed call's buffers are dropped, not reused: its other workers may still be writing.

@@ -4,7 +4,9 @@
  * clear Error; `terminate` stops them all. It knows nothing of convolution: pool.ts turns a call
  * into tasks.
  */
-import type { ConvolveOptions, Image, Kernel } from '../types.js';
+import type { ConvolvePlan } from '../convolve/options.js';
+import type { Image } from '../types.js';
+import type { KernelMatrix } from '../validate.js';
 import type { Platform, TaskRequest, TaskResponse, WorkerPort } from './protocol.js';
 
 interface Task {
@@ -49,10 +51,10 @@ export class Scheduler {
     for (const task of this.queue.splice(0)) task.reject(new Error(`conv2d-wasm: ${why} was called before this convolve2dAsync ran`));
   }
   /** Queues one request; resolves with the worker's image (none for `rows` tasks, which write in place). */
-  run(image: Image, kernel: Kernel, options: ConvolveOptions, transfer: ArrayBuffer[],
+  run(image: Image, kernel: KernelMatrix, plan: ConvolvePlan, transfer: ArrayBuffer[],
     rows?: TaskRequest['rows']): Promise<Image<Float32Array> | undefined> {
     return new Promise((resolve, reject) => {
-      const request: TaskRequest = { id: this.nextId++, image, kernel, options };
+      const request: TaskRequest = { id: this.nextId++, image, kernel, plan };
       if (rows) request.rows = rows;
       this.queue.push({ request, transfer, resolve, reject });
       this.dispatch();
