@@ -1,5 +1,5 @@
 // A memory test, not a timing test: whole-image decodePng on large PNGs, made by the library's own
-// encoders (the gray one row by row by PngRowWriter, so it is small on disk), each decoded in a
+// encoder (in a child process; flat content, so they are small on disk), each decoded in a
 // fresh process whose peak resident memory (VmHWM) may grow by no more than the output plus
 // 64 MiB plus an allowance of 8 MiB: V8 compiling the decoder and growing its heap on first use
 // (measured growth beyond the output: about 1 MiB). Before the decoder streamed, the inflated
@@ -24,42 +24,20 @@ function child(script, args) {
 }
 
 /**
- * Writes a `side`² 8-bit gray PNG whose pixel (x, y) is `sample(x, y)` (a JavaScript expression),
- * row by row with the library's streaming writer.
+ * Writes a `side`² PNG of `channels` samples, 8-bit if `Type` is Uint8Array and 16-bit if
+ * Uint16Array, whose sample k of pixel (x, y) is `sample` (a JavaScript expression in x, y and k),
+ * with the library's encoder, in a child process (the image is held there, not here).
  */
-function writeGrayPng(path, side, sample) {
-  child(`
-    const { openSync, writeSync, closeSync } = await import('node:fs');
-    const { PngRowWriter, encodeSettings, nodePng } = await import(${JSON.stringify(internal)});
-    const side = ${side};
-    const fd = openSync(process.argv[1], 'w');
-    const writer = new PngRowWriter(side, side, 1, encodeSettings({ filter: 'up' }), nodePng.nodeIdatDeflater, (b) => writeSync(fd, b));
-    const row = new Uint8Array(side);
-    for (let y = 0; y < side; y++) {
-      for (let x = 0; x < side; x++) row[x] = ${sample};
-      writer.row(row);
-      if (y % 256 === 255) await writer.drained();
-    }
-    writer.end();
-    await writer.finished;
-    closeSync(fd);
-    console.log('{}');`, [path]);
-}
-
-/**
- * Writes a `side`² 16-bit RGBA PNG whose pixel (x, y) is `pixel(x, y)` (a JavaScript expression
- * giving four samples) with the library's whole-image encoder (the streaming writer is 8-bit only).
- */
-function writeRgba16Png(path, side, pixel) {
+function writeTestPng(path, side, channels, Type, sample) {
   child(`
     const { writeFileSync } = await import('node:fs');
     const { encodePng } = await import(${JSON.stringify(entry)});
-    const side = ${side};
-    const data = new Uint16Array(side * side * 4);
+    const side = ${side}, channels = ${channels};
+    const data = new ${Type}(side * side * channels);
     for (let y = 0, i = 0; y < side; y++) {
-      for (let x = 0; x < side; x++, i += 4) data.set(${pixel}, i);
+      for (let x = 0; x < side; x++) for (let k = 0; k < channels; k++, i++) data[i] = ${sample};
     }
-    writeFileSync(process.argv[1], encodePng({ width: side, height: side, channels: 4, data }, { compressionLevel: 1 }));
+    writeFileSync(process.argv[1], encodePng({ width: side, height: side, channels, data }));
     console.log('{}');`, [path]);
 }
 
@@ -105,7 +83,7 @@ test('decodePng of a 16000² 8-bit gray PNG grows RSS by at most its output + 64
   try {
     const path = join(dir, 'gray.png');
     const side = 16000;
-    writeGrayPng(path, side, '(x + 3 * y) & 255');
+    writeTestPng(path, side, 1, 'Uint8Array', '(x + 3 * y) & 255');
     assert.ok(statSync(path).size < 4 * MiB, `small on disk: ${statSync(path).size} bytes`);
     check(decodeGrowth(path, 8, '[(x + 3 * y) & 255, (x + 3 * y) & 255, (x + 3 * y) & 255, 255]'), side, '16000² gray, 8-bit output');
   } finally {
@@ -119,7 +97,7 @@ test('decodePng of an 8000² 16-bit RGBA PNG, with depth 16, grows RSS by at mos
   try {
     const path = join(dir, 'rgba16.png');
     const side = 8000;
-    writeRgba16Png(path, side, '[x * 8, y * 8, (x * 5 + y * 3) & 65535, 65535 - x]');
+    writeTestPng(path, side, 4, 'Uint16Array', 'k === 0 ? x * 8 : k === 1 ? y * 8 : k === 2 ? (x * 5 + y * 3) & 65535 : 65535 - x');
     check(decodeGrowth(path, 16, '[x * 8, y * 8, (x * 5 + y * 3) & 65535, 65535 - x]'), side, '8000² 16-bit RGBA, 16-bit output');
   } finally {
     rmSync(dir, { recursive: true, force: true });
