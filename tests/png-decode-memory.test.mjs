@@ -2,7 +2,7 @@
 // encoder (in a child process; flat content, so they are small on disk), each decoded in a
 // fresh process whose peak resident memory (VmHWM) may grow by no more than the output plus
 // 64 MiB plus an allowance of 8 MiB: V8 compiling the decoder and growing its heap on first use
-// (measured growth beyond the output: about 1 MiB). Before the decoder streamed, the inflated
+// (measured growth beyond the output: 1–3 MiB). Before the decoder streamed, the inflated
 // stream was held whole besides the output (256 MiB for 16000² gray; for 16-bit output of a 16-bit
 // file, the stream, an 8-bit image and the 16-bit one), so these bounds failed by hundreds of MiB.
 // The pixels are checked at sampled points against the formula that made them.
