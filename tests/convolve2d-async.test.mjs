@@ -182,4 +182,21 @@ as('shared scratch: reused when big enough, bounded, let go when idle', async ()
   assert.is(scratch.keptBytes(), 0, 'idle buffers are let go');
 });
 
+as('a Node Buffer image is copied, never transferred: the caller\'s memory and its neighbours\' stay', async () => {
+  // Found by the fuzzer: Buffer#slice is a view, so transferring "the copy" detached the caller's
+  // ArrayBuffer, and with it every other view of that memory.
+  const backing = new ArrayBuffer(100);
+  const data = Buffer.from(backing, 10, 35);
+  for (let i = 0; i < 35; i++) data[i] = (i * 37) & 255;
+  const neighbour = new Uint8Array(backing, 60, 5);
+  neighbour.set([1, 2, 3, 4, 5]);
+  const image = { width: 1, height: 35, channels: 1, data };
+  const want = convolve2d(image, kernels.box(3), { padding: 'same' });
+  const got = await convolve2dAsync(image, kernels.box(3), { padding: 'same' });
+  assert.equal(Array.from(got.data), Array.from(want.data));
+  assert.is(backing.byteLength, 100, 'the caller\'s memory is not detached');
+  assert.equal(Array.from(data.subarray(0, 3)), [0, 37, 74]);
+  assert.equal(Array.from(neighbour), [1, 2, 3, 4, 5], 'another view of that memory is intact');
+});
+
 as.run();
