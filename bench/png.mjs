@@ -1,7 +1,10 @@
 // PNG codec benchmark (npm run bench:png): decode of a 1280×1000 RGB photo PNG and encode of its
 // convolved 8-bit gray result, by this library (node:zlib), by pngjs (the old Node codec) and by
-// sharp (libspng/libpng + zlib), median of 9 runs in turn in one process; then the encoder's
-// filter and level choices, time and bytes, which set encodePng's defaults.
+// sharp (libspng/libpng + zlib), medians of runs in turn in one process (decode: 41 runs, so that
+// both sides reach the steady state where freed output buffers are reused; the first runs of a
+// fresh process pay page faults on every new output, ~13 µs a 4 KiB page on our VM, which favours
+// whoever returns fewer bytes: sharp's RGB against our RGBA); then the encoder's filter and level
+// choices, time and bytes, which set encodePng's defaults.
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import { loadavg } from 'node:os';
 import sharp from 'sharp';
@@ -18,28 +21,47 @@ const photoPng = await sharp(wide.data, { raw: wide.info }).extract({ left: 0, t
 const gray = convolveToUint8(decodePng(photoPng), kernels.edge, { grayscale: true, padding: 'same', map: 'abs' });
 const grayRaw = { raw: { width: gray.width, height: gray.height, channels: 1 } };
 
-/** Runs each job RUNS times, in turn, after one warm-up; returns median ms per job. */
-async function race(jobs) {
+const faults = () => process.resourceUsage().minorPageFault;
+/** Page faults per run of the last `race`'s jobs (medians): fresh memory being touched. */
+let lastFaults = {};
+
+/** Runs each job `runs` times, in turn, after one warm-up; returns median ms per job. */
+async function race(jobs, runs = RUNS) {
   const times = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
+  const faulted = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
   for (const f of Object.values(jobs)) await f();
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < runs; r++) {
     for (const [name, f] of Object.entries(jobs)) {
+      const f0 = faults();
       const t = performance.now();
       await f();
       times[name].push(performance.now() - t);
+      faulted[name].push(faults() - f0);
     }
   }
+  lastFaults = Object.fromEntries(Object.entries(faulted).map(([k, v]) => [k, median(v)]));
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
 }
 
 console.log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}; photo PNG ${photoPng.length} bytes (1280×1000 RGB)`);
+// Two races: ours against sharp, then ours against pngjs. pngjs makes megabytes of JavaScript
+// garbage a decode, and in a three-way race the collections it causes land on whoever allocates
+// next (measured: our median rose from ~13 to 19–21 ms with pngjs in the same race).
 const decode = await race({
   'conv2d-wasm decodePng': () => decodePng(photoPng),
-  'pngjs PNG.sync.read': () => pngjs.PNG.sync.read(photoPng),
   'sharp raw()': () => sharp(photoPng).raw().toBuffer(),
-});
-console.log('\ndecode | ms | × sharp');
-for (const [k, v] of Object.entries(decode)) console.log(`${k} | ${v.toFixed(1)} | ${(v / decode['sharp raw()']).toFixed(2)}`);
+  // The same output as decodePng's (RGBA): like for like.
+  'sharp ensureAlpha().raw()': () => sharp(photoPng).ensureAlpha().raw().toBuffer(),
+}, 41);
+const decodeFaults = lastFaults;
+const reference = await race({
+  'conv2d-wasm decodePng': () => decodePng(photoPng),
+  'pngjs PNG.sync.read': () => pngjs.PNG.sync.read(photoPng),
+}, 21);
+console.log('\ndecode (medians of 41, first-touch costs included as they fall) | ms | × sharp raw() | page faults a run');
+for (const [k, v] of Object.entries(decode)) console.log(`${k} | ${v.toFixed(1)} | ${(v / decode['sharp raw()']).toFixed(2)} | ${decodeFaults[k]}`);
+console.log('\ndecode, the old Node codec (medians of 21) | ms | × decodePng');
+for (const [k, v] of Object.entries(reference)) console.log(`${k} | ${v.toFixed(1)} | ${(v / reference['conv2d-wasm decodePng']).toFixed(2)}`);
 
 /** The 5×5 sharpening kernel of bench/batch.mjs: a smooth result, where the edge map is noisy. */
 const SHARPEN = [[-1, -1, -1, -1, -1], [-1, 2, 2, 2, -1], [-1, 2, 8, 2, -1], [-1, 2, 2, 2, -1], [-1, -1, -1, -1, -1]].map((r) => r.map((v) => v / 8));
