@@ -16,7 +16,7 @@ export { SharedScratch } from './core/workers/shared-scratch.js';
 export { checkPng, crc32, inflatedLength } from './core/png/check.js';
 export * as pngFflate from './core/png/fflate.js';
 export * as browserPng from './browser/png.js';
-export { PngRowReader, PngRowWriter, segmentDeflater } from './core/png/stream.js';
+export { PngRowReader, PngRowWriter } from './core/png/stream.js';
 export { filterRowsWasm } from './core/wasm/filter.js';
 export { filterRows } from './core/png/encode.js';
 export { encodeSettings } from './core/png/encode.js';

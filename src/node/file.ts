@@ -321,9 +321,9 @@ class NodeRowInflater implements RowInflater {
     });
   }
 
-  /** Gives the gather buffer back for the next file. */
+  /** Gives the gather buffer back for the next file (only once zlib is done with it). */
   release(): void {
-    if (this.gather.length === READ_BYTES) spareBuffers.give(this.gather);
+    spareBuffers.give(this.gather);
   }
 }
 

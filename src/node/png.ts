@@ -10,8 +10,8 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
-import { constants as zlibConstants, createDeflate, deflateRawSync, deflateSync } from 'node:zlib';
-import type { DeflateSegment, IdatDeflaterFactory } from '../core/png/stream.js';
+import { constants as zlibConstants, createDeflate, deflateSync } from 'node:zlib';
+import type { IdatDeflaterFactory } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
@@ -151,17 +151,6 @@ export const nodeZlib: PngZlib = {
 function strategyFor(level: number): number {
   return level >= 1 && level <= 6 ? zlibConstants.Z_RLE : zlibConstants.Z_DEFAULT_STRATEGY;
 }
-
-/**
- * One piece of a streamed IDAT (./file.ts): raw deflate ending in a sync flush, same strategy as
- * `nodeZlib.deflate`.
- * @example
- * const piece = nodeDeflateSegment(filteredRows, 6);
- */
-export const nodeDeflateSegment: DeflateSegment = (data, level) => {
-  const out = deflateRawSync(data, { level, strategy: strategyFor(level), finishFlush: zlibConstants.Z_SYNC_FLUSH });
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
-};
 
 /**
  * The IDAT stream of a streamed PNG (./file.ts) on Node's zlib, on its thread pool: deflating one

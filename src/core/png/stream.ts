@@ -22,7 +22,7 @@ import {
 } from './check.js';
 import { extrasOf, imageRows, makeExpander, type Expander } from './decode.js';
 import { filterRows, PNG_END, pngChunk, pngHead, type EncodeSettings, type RowsFilter } from './encode.js';
-import { adler32, fflateInflater } from './fflate.js';
+import { fflateInflater } from './fflate.js';
 import { rowUnfilterer } from './rows.js';
 
 function invalid(reason: string): Error {
@@ -257,16 +257,10 @@ export class PngRowReader {
 }
 
 /**
- * Raw deflate (RFC 1951) of one piece of a longer stream: non-final blocks ending in a sync flush,
- * so that pieces deflated one after another concatenate into one valid stream.
- */
-export type DeflateSegment = (data: Uint8Array, level: number) => Uint8Array;
-
-/**
  * The IDAT zlib stream (RFC 1950) made as rows arrive: `push` filtered bytes (the deflater owns
  * them from then on; the writer never touches them again), then `end`. The stream's bytes go to
  * `onData` as they are made, in order, and `onEnd` follows the last of them, or reports the first
- * failure. Synchronous (`segmentDeflater`) or on another thread (Node's zlib, src/node/file.ts).
+ * failure. Node's is a zlib stream on its thread pool (src/node/png.ts `nodeIdatDeflater`).
  */
 export interface IdatDeflater {
   push(data: Uint8Array): void;
@@ -281,56 +275,6 @@ export interface IdatDeflater {
 export type IdatDeflaterFactory = (level: number, onData: (bytes: Uint8Array) => void, onEnd: (failure?: Error) => void) => IdatDeflater;
 
 /**
- * An `IdatDeflaterFactory` from a synchronous `DeflateSegment`: the zlib header, each piece
- * deflated as it is pushed, then an empty final block and the Adler-32 of all the pieces.
- * @example
- * const factory = segmentDeflater(nodeDeflateSegment);
- */
-export function segmentDeflater(deflate: DeflateSegment): IdatDeflaterFactory {
-  return (level, onData, onEnd) => {
-    let adler = 1;
-    let failed = false;
-    // The zlib header: deflate, 32 KiB window, no dictionary; 0x78 0x01 passes the FCHECK test.
-    let head: Uint8Array | undefined = Uint8Array.of(0x78, 0x01);
-    /** Hands on `bytes()`'s bytes, the header before the first; a failure ends the stream. */
-    const emit = (bytes: () => Uint8Array) => {
-      if (failed) return;
-      try {
-        let out = bytes();
-        if (head) {
-          const withHead = new Uint8Array(head.length + out.length);
-          withHead.set(head);
-          withHead.set(out, head.length);
-          head = undefined;
-          out = withHead;
-        }
-        onData(out);
-      } catch (failure) {
-        failed = true;
-        onEnd(failure as Error);
-      }
-    };
-    return {
-      push(data) {
-        emit(() => {
-          adler = adler32(data, adler);
-          return deflate(data, level);
-        });
-      },
-      end() {
-        // An empty final block with fixed codes (BFINAL 1, BTYPE 01, end-of-block: 0x03 0x00),
-        // then the Adler-32 of all the filtered bytes, big-endian.
-        emit(() => Uint8Array.of(3, 0, adler >>> 24, (adler >>> 16) & 255, (adler >>> 8) & 255, adler & 255));
-        if (!failed) onEnd();
-      },
-      abort() {
-        failed = true;
-      },
-    };
-  };
-}
-
-/**
  * Filtered bytes handed to the deflater at a time: small enough that a fresh buffer for each comes
  * from memory the process already has (no page faults), large enough that a piece costs no ratio.
  */
@@ -341,7 +285,7 @@ const SEGMENT_BYTES = 1 << 16;
  * are made: the rows of one segment are held until the deflater takes them. Each piece of the
  * zlib stream becomes an IDAT chunk; `finished` resolves once IEND is written.
  * @example
- * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), segmentDeflater(segment), (bytes) => out.push(bytes));
+ * const writer = new PngRowWriter(width, height, 1, encodeSettings({}), nodeIdatDeflater, (bytes) => out.push(bytes));
  * for (const row of rows) writer.row(row);
  * writer.end();
  * await writer.finished;
