@@ -10,6 +10,7 @@ import { rangeError, typeError } from '../errors.js';
 import type { GrayscaleOptions, GrayWeights, Image, PixelData } from '../types.js';
 import { checkImage, finiteNumber, optionsObject } from '../validate.js';
 import { grayFromIntegers } from '../wasm/pixels.js';
+import { emptyLike } from './like.js';
 
 const BT601: readonly [number, number, number] = [0.299, 0.587, 0.114];
 const BT709: readonly [number, number, number] = [0.2126, 0.7152, 0.0722];
@@ -22,14 +23,6 @@ export function checkWeights(value: unknown, name = 'options.weights'): readonly
   if (!Array.isArray(value)) throw typeError(name, '"bt601", "bt709" or [r, g, b]', value);
   if (value.length !== 3) throw rangeError(name, 'an array of 3 numbers [r, g, b]', value);
   return [finiteNumber(value[0], `${name}[0]`), finiteNumber(value[1], `${name}[1]`), finiteNumber(value[2], `${name}[2]`)];
-}
-
-/** A new array of the input's pixel type (a Buffer or other Uint8Array subclass gives Uint8Array). */
-function emptyLike(data: PixelData, length: number): PixelData {
-  if (data instanceof Float32Array) return new Float32Array(length);
-  if (data instanceof Uint16Array) return new Uint16Array(length);
-  if (data instanceof Uint8ClampedArray) return new Uint8ClampedArray(length);
-  return new Uint8Array(length);
 }
 
 /**

@@ -25,6 +25,7 @@ import { splitRows } from './split.js';
 import type { ConvolveAsyncOptions, Image, Kernel, PixelData } from '../types.js';
 import { integer, isPlainObject, type KernelMatrix } from '../validate.js';
 import { choosePath } from '../wasm/paths.js';
+import { emptyLike } from '../pixels/like.js';
 
 /**
  * Below this many multiply-adds a call runs as one task: splitting costs a gather and a copy of
@@ -34,18 +35,6 @@ const SPLIT_MIN_WORK = 1 << 22;
 
 /** Output rows per worker at least, so a row range is worth a message. */
 const MIN_PIECE_ROWS = 16;
-/**
- * A copy of pixel data in an ArrayBuffer of its own, safe to transfer. Not `data.slice()`: on a
- * Node Buffer that is a view of the same memory (often Node's shared pool of small buffers), and
- * transferring it would detach the caller's Buffer and every other Buffer in that pool.
- */
-function plainCopy(data: PixelData): PixelData {
-  if (data instanceof Float32Array) return new Float32Array(data);
-  if (data instanceof Uint16Array) return new Uint16Array(data);
-  if (data instanceof Uint8ClampedArray) return new Uint8ClampedArray(data);
-  return new Uint8Array(data);
-}
-
 /** `convolve2dAsync`'s engine: turns a call into tasks (one task, row ranges in shared memory, or split pieces). */
 export class ConvolvePool {
   private readonly scratch = new SharedScratch();
@@ -88,7 +77,10 @@ export class ConvolvePool {
       // The call's own copy of the pixels, taken now and moved to the worker: a queued call then
       // computes the image as it was when called, even if the caller changes or transfers it
       // before a worker is free (posting the caller's array would copy it anyway, later).
-      const own = plainCopy(img.data);
+      // Not `img.data.slice()`: on a Node Buffer that is a view of the caller's memory (often
+      // Node's shared pool), and transferring it would detach the caller's array and its neighbours.
+      const own = emptyLike(img.data, img.data.length);
+      own.set(img.data);
       const transfer = [own.buffer as ArrayBuffer];
       const result = (await this.scheduler.run({ width: img.width, height: img.height, channels: img.channels, data: own }, k, plan, transfer))!;
       if (out === undefined) return result;
