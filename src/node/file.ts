@@ -275,11 +275,6 @@ class NodeRowInflater implements RowInflater {
     this.zlib.destroy();
   }
 
-  /** Stops inflating after the reader failed (a bad chunk, a cut file): frees zlib's state now. */
-  abort(): void {
-    this.zlib.destroy();
-  }
-
   push(data: Uint8Array): void {
     if (this.failure || data.length === 0) return;
     this.pushed += data.length;
@@ -381,7 +376,6 @@ async function stream(
       check();
       inflater!.release();
     } catch (cause) {
-      inflater?.abort();
       throw (cause as Error).message?.startsWith(`${output}: `) ? cause : named(input, cause);
     } finally {
       // Nothing holds the piece now: the reader copies what it keeps, the inflater gathers copies.
