@@ -5,7 +5,8 @@
 //   fft.ts     overlap-save tiles through the 2-D DFT in float64
 //   pixels.ts  the fused 8-bit pipeline: RGB(A) → gray, float32 → bytes
 //   edges.ts   Canny as OpenCV computes it (its own memory map)
-//   gradient.ts  gradient magnitude and direction (cv2.magnitude, cv2.phase) from dx, dy bands
+//   gradient.ts  gradient magnitude and direction (cv2.magnitude, cv2.phase) from dx, dy bands,
+//              and the fused 3×3 Sobel / Scharr pair
 //   filter.ts  PNG's row filters for the encoder
 //
 // Memory map (planned by src/core/wasm/instance.ts, the only code that touches this memory):

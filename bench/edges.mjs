@@ -3,6 +3,10 @@
  * - convolveBank([sobelX, sobelY]) vs two convolve2d calls (float32 gray, 1024² and 4096²);
  * - gradient (Sobel 3, L2 magnitude) vs opencv.js Sobel ×2 + magnitude, end to end (8-bit gray in,
  *   float32 gx, gy and magnitude out; opencv.js's Mats made from and read back to JS arrays);
+ *   both again with outputs made once: `options.out` against Mats kept in OpenCV's heap. Rows
+ *   with new arrays include first-touch page faults of those arrays (this VM: about 13 µs per
+ *   4 KiB page once an array is too big for malloc to reuse freed memory, from 2048²); rows with
+ *   outputs made once do not;
  * - canny (50, 150, ksize 3) vs opencv.js Canny on a photo (assets/astronaut.png, gray, mirrored
  *   tiles to 1024² and 4096²), one thread each; the outputs are checked equal first.
  * Medians of 11 runs (5 at 4096²), each contender run in turn with the other after two warm-ups. The machine is shared (2 cores, other agents):
@@ -70,6 +74,18 @@ function opencvGradient(img) {
   }
 }
 
+/**
+ * The same with every output made once, as a caller running it over many frames would: Mats
+ * allocated once and left in OpenCV's heap, only the input copied in each call.
+ */
+function opencvGradientInto(mats, img) {
+  const { src, gx, gy, mag } = mats;
+  src.data.set(img.data);
+  cv.Sobel(src, gx, cv.CV_32F, 1, 0, 3, 1, 0, cv.BORDER_DEFAULT);
+  cv.Sobel(src, gy, cv.CV_32F, 0, 1, 3, 1, 0, cv.BORDER_DEFAULT);
+  cv.magnitude(gx, gy, mag);
+}
+
 function opencvCanny(img) {
   const src = cv.matFromArray(img.height, img.width, cv.CV_8UC1, img.data);
   const dst = new cv.Mat();
@@ -93,13 +109,28 @@ for (const side of sizes) {
   const options = { padding: 'same', border: 'reflect' };
   const [bank, two] = paired(() => convolveBank(float, [kernels.sobelX, kernels.sobelY], options),
     () => { convolve2d(float, kernels.sobelX, options); convolve2d(float, kernels.sobelY, options); }, runs);
-  rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32)', ours: bank, theirs: two, target: 1.6 });
+  rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32), new arrays', ours: bank, theirs: two, target: 1.6 });
+  const o1 = new Float32Array(side * side), o2 = new Float32Array(side * side);
+  const [bankOut, twoOut] = paired(() => convolveBank(float, [kernels.sobelX, kernels.sobelY], { ...options, out: [o1, o2] }),
+    () => { convolve2d(float, kernels.sobelX, { ...options, out: o1 }); convolve2d(float, kernels.sobelY, { ...options, out: o2 }); }, runs);
+  rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32), `out` reused', ours: bankOut, theirs: twoOut, target: 1.6 });
 
   const img = photo(side);
   const mine = gradient(img), theirs = opencvGradient(img);
   if (!same(mine.gx.data, theirs.gx) || !same(mine.gy.data, theirs.gy)) throw new Error('gradient differs from opencv.js Sobel');
   const [g, o] = paired(() => gradient(img), () => opencvGradient(img), runs);
-  rows.push({ side, what: 'gradient (Sobel 3, L2) vs opencv.js Sobel×2 + magnitude', ours: g, theirs: o, target: 2 });
+  rows.push({ side, what: 'gradient (Sobel 3, L2) vs opencv.js Sobel×2 + magnitude, new arrays', ours: g, theirs: o, target: 2 });
+  const n = side * side;
+  const out = { gx: new Float32Array(n), gy: new Float32Array(n), magnitude: new Float32Array(n) };
+  const mats = { src: new cv.Mat(side, side, cv.CV_8UC1), gx: new cv.Mat(), gy: new cv.Mat(), mag: new cv.Mat() };
+  opencvGradientInto(mats, img);
+  gradient(img, { out });
+  if (!same(out.gx, mats.gx.data32F) || !same(out.gy, mats.gy.data32F) || !same(out.magnitude, mats.mag.data32F)) {
+    throw new Error('gradient into out differs from opencv.js into its Mats');
+  }
+  const [gi, oi] = paired(() => gradient(img, { out }), () => opencvGradientInto(mats, img), runs);
+  for (const m of Object.values(mats)) m.delete();
+  rows.push({ side, what: 'gradient (Sobel 3, L2) vs opencv.js Sobel×2 + magnitude, outputs made once (`out` / Mats)', ours: gi, theirs: oi, target: 2 });
 
   if (!same(canny(img, { low: 50, high: 150 }).data, opencvCanny(img))) throw new Error('canny differs from opencv.js Canny');
   const [c, oc] = paired(() => canny(img, { low: 50, high: 150 }), () => opencvCanny(img), runs);

@@ -147,4 +147,85 @@ api('bad options throw, naming them, and the next call works', () => {
   }
 });
 
+api('Sobel 3 and Scharr on 8- and 16-bit gray (the one-pass pair) equal the kernels one by one, every border and size', () => {
+  const r = rng(11);
+  // Widths under 4 take the pair's scalar loop; 1100 rows take several bands; wide columns of
+  // 255 / 65535 and 0 make the largest sums; a non-integer cval makes the bank's loops run instead.
+  const sizes = [[1, 1], [2, 7], [3, 5], [4, 4], [5, 3], [17, 13], [64, 1100]];
+  let cases = 0;
+  for (const Type of [Uint8Array, Uint8ClampedArray, Uint16Array, Float32Array]) {
+    for (const [w, h] of sizes) {
+      const img = randomImage(r, w, h, 1, Type);
+      const top = Type === Uint16Array ? 65535 : 255;
+      if (w > 8) for (let i = 0; i < img.data.length; i++) if ((i % w) % 7 < 2) img.data[i] = (i % w) % 7 ? top : 0;
+      for (const op of [{ ksize: 3 }, { operator: 'scharr' }]) {
+        for (const [border, cval] of [['reflect'], ['edge'], ['symmetric'], ['wrap'], ['constant', 0], ['constant', 300], ['constant', -7], ['constant', 2.5]]) {
+          const g = gradient(img, { ...op, border, cval, norm: r() < 0.5 ? 'L1' : 'L2', direction: 'radians' });
+          const opts = { padding: 'same', mode: 'correlation', border, cval, method: 'direct' };
+          const kx = kernels.sobel(1, 0, op.operator ? 'scharr' : 3), ky = kernels.sobel(0, 1, op.operator ? 'scharr' : 3);
+          const label = `${Type.name} ${w}×${h} ${JSON.stringify(op)} ${border} ${cval}`;
+          const gx = convolve2d(img, kx, opts).data, gy = convolve2d(img, ky, opts).data;
+          assert.is(firstDiff(g.gx.data, gx), '', `gx ${label}`);
+          assert.is(firstDiff(g.gy.data, gy), '', `gy ${label}`);
+          const l2 = (x, y) => Math.fround(Math.sqrt(Math.fround(Math.fround(x * x) + Math.fround(y * y))));
+          const mag = g.magnitude.data.length === gx.length && g.magnitude;
+          assert.ok(mag);
+          const wantL1 = gx.map((v, i) => Math.abs(v) + Math.abs(gy[i])), wantL2 = gx.map((v, i) => l2(v, gy[i]));
+          assert.ok(firstDiff(g.magnitude.data, wantL1) === '' || firstDiff(g.magnitude.data, wantL2) === '', `magnitude ${label}`);
+          for (const i of [0, gx.length >> 1, gx.length - 1]) assert.ok(Math.abs(g.direction.data[i] - (Math.atan2(gy[i], gx[i]) + 2 * Math.PI) % (2 * Math.PI)) < 0.006 || gx[i] === 0 && gy[i] === 0 || Math.abs(g.direction.data[i] - (Math.atan2(gy[i], gx[i]) + 2 * Math.PI) % (2 * Math.PI)) > 6.27, `direction ${label} at ${i}`);
+          cases++;
+        }
+      }
+    }
+  }
+  assert.is(cases, 4 * 7 * 2 * 8);
+});
+
+api('options.out: results land in the arrays given (any of them), with the bits of new arrays', () => {
+  const r = rng(12);
+  for (const [Type, ksize] of [[Uint8Array, 3], [Uint16Array, 5], [Float32Array, 3]]) {
+    const img = randomImage(r, 61, 47, 1, Type);
+    const want = gradient(img, { ksize, direction: 'degrees' });
+    const n = img.data.length;
+    const out = { gx: new Float32Array(n).fill(7), gy: new Float32Array(n).fill(7), magnitude: new Float32Array(n).fill(7), direction: new Float32Array(n).fill(7) };
+    const got = gradient(img, { ksize, direction: 'degrees', out });
+    for (const key of ['gx', 'gy', 'magnitude', 'direction']) {
+      assert.ok(got[key].data === out[key], `${key} is the array given`);
+      assert.equal(got[key].data, want[key].data, `${Type.name} ${key}`);
+    }
+    // Some given, the rest new; twice into the same arrays gives the same bits.
+    for (const keys of [['gx'], ['gy'], ['magnitude'], ['gy', 'magnitude']]) {
+      const some = Object.fromEntries(keys.map((k) => [k, new Float32Array(n)]));
+      const again = gradient(img, { ksize, direction: 'degrees', out: some });
+      const twice = gradient(img, { ksize, direction: 'degrees', out: some });
+      for (const key of ['gx', 'gy', 'magnitude', 'direction']) {
+        assert.is(again[key].data === some[key], keys.includes(key), `${keys} ${key}`);
+        assert.equal(twice[key].data, want[key].data, `${Type.name} ${keys} ${key}`);
+      }
+    }
+  }
+});
+
+api('bad options.out throws, naming the array, and the next call works', () => {
+  const img = randomImage(rng(13), 9, 8, 1, Uint8Array);
+  const n = 72;
+  const want = gradient(img);
+  const shared = new Float32Array(2 * n);
+  const floatImg = { ...img, data: new Float32Array(n) };
+  const cases = [
+    [() => gradient(img, { out: 1 }), TypeError, /options\.out\b/],
+    [() => gradient(img, { out: { dx: new Float32Array(n) } }), TypeError, /options\.out\.dx/],
+    [() => gradient(img, { out: { gx: new Float64Array(n) } }), TypeError, /options\.out\.gx/],
+    [() => gradient(img, { out: { gy: new Float32Array(n - 1) } }), RangeError, /options\.out\.gy/],
+    [() => gradient(img, { out: { magnitude: [] } }), TypeError, /options\.out\.magnitude/],
+    [() => gradient(img, { out: { direction: new Float32Array(n) } }), RangeError, /options\.out\.direction/],
+    [() => gradient(img, { out: { gx: shared.subarray(0, n), magnitude: shared.subarray(n - 1, 2 * n - 1) } }), RangeError, /options\.out\.magnitude/],
+    [() => gradient(floatImg, { out: { gy: floatImg.data } }), RangeError, /options\.out\.gy/],
+  ];
+  for (const [fn, Class, pattern] of cases) {
+    assertThrows(fn, Class, pattern);
+    assert.equal(gradient(img).magnitude.data, want.magnitude.data);
+  }
+});
+
 api.run();

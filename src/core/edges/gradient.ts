@@ -8,9 +8,10 @@ import { planBank, runBank } from '../convolve/bank.js';
 import { rangeError } from '../errors.js';
 import { BORDERS } from '../vocabulary.js';
 import type { BorderMode, Image } from '../types.js';
-import { oneOf, oneOfNumbers, optionsObject } from '../validate.js';
+import { checkImage, oneOf, oneOfNumbers, optionsObject } from '../validate.js';
+import { checkOut } from '../convolve/convolve.js';
 import { pathSafe } from '../wasm/paths.js';
-import { gradientHook } from '../wasm/gradient.js';
+import { gradientHook, pairExact } from '../wasm/gradient.js';
 import { derivFactors, outerProduct } from './deriv-kernels.js';
 
 /** Options of `gradient`. */
@@ -29,6 +30,20 @@ export interface GradientOptions {
   cval?: number;
   /** Largest width × height accepted (default 16383²); `false` for no limit. */
   limitInputPixels?: number | boolean;
+  /**
+   * Arrays to write results into instead of new ones, each a Float32Array of width × height ×
+   * channels (any of them; `direction` only with `options.direction`). Reusing them saves
+   * allocating, and first touching, the memory on every call.
+   */
+  out?: GradientOut;
+}
+
+/** `gradient`'s `options.out`. */
+export interface GradientOut {
+  gx?: Float32Array;
+  gy?: Float32Array;
+  magnitude?: Float32Array;
+  direction?: Float32Array;
 }
 
 /** `gradient`'s result: each the input's size and channel count. */
@@ -39,7 +54,8 @@ export interface Gradient {
   direction?: Image<Float32Array>;
 }
 
-const OPTIONS = ['operator', 'ksize', 'norm', 'direction', 'border', 'cval', 'limitInputPixels'];
+const OPTIONS = ['operator', 'ksize', 'norm', 'direction', 'border', 'cval', 'limitInputPixels', 'out'];
+const OUTS = ['gx', 'gy', 'magnitude', 'direction'] as const;
 
 /**
  * The image gradient. `gx` and `gy` equal `cv2.Sobel(img, cv2.CV_32F, 1, 0, ksize=ksize,
@@ -62,7 +78,9 @@ export function gradient(image: Image, options?: GradientOptions): Gradient {
   if (o.direction !== undefined && o.direction !== false) oneOf(o.direction, 'options.direction', ['radians', 'degrees']);
   const direction = o.direction === undefined || o.direction === false ? undefined : o.direction as 'radians' | 'degrees';
   const border = o.border === undefined ? 'reflect' : oneOf(o.border, 'options.border', BORDERS);
-  const bankOptions = { padding: 'same', mode: 'correlation', border, cval: o.cval, limitInputPixels: o.limitInputPixels };
+  const out = checkOuts(image, o.out, direction !== undefined);
+  const bankOptions = { padding: 'same', mode: 'correlation', border, cval: o.cval, limitInputPixels: o.limitInputPixels,
+    out: out.gx && out.gy ? [out.gx, out.gy] : undefined };
   const factors = [derivFactors(1, 0, ksize), derivFactors(0, 1, ksize)];
   const { img, entries } = planBank(image, factors.map(outerProduct), bankOptions);
   // Sobel kernels are rank 1 with integer factors: given exactly (factorize() would divide by the
@@ -72,11 +90,39 @@ export function gradient(image: Image, options?: GradientOptions): Gradient {
     e.factors = { column: Float64Array.from(factors[i].y), row: Float64Array.from(factors[i].x) };
     e.path = e.kernel.width >= 5 && pathSafe('separable', img, e.kernel, e.plan, e.factors) ? 'separable' : 'direct';
   });
+  // Only one of gx, gy given: the other gets a new array.
+  if (out.gx && !out.gy) entries[0].target.data = out.gx;
+  if (out.gy && !out.gx) entries[1].target.data = out.gy;
   const values = img.width * img.height * img.channels;
-  const magnitude = new Float32Array(values);
-  const angle = direction ? new Float32Array(values) : undefined;
-  const hook = gradientHook(magnitude, angle, norm === 'L2', direction === 'degrees', img.width * img.channels);
+  const magnitude = out.magnitude ?? new Float32Array(values);
+  const angle = direction ? out.direction ?? new Float32Array(values) : undefined;
+  // Sobel 3 and Scharr on integer pixels: both derivatives and the magnitude in one pass.
+  const pair = (ksize === 3 || ksize === 'scharr') && pairExact(img, border, entries[0].plan.cval)
+    ? (ksize === 3 ? { a: 1, b: 2 } : { a: 3, b: 10 }) : undefined;
+  const hook = gradientHook(magnitude, angle, norm === 'L2', direction === 'degrees', img.width * img.channels, pair);
   const [gx, gy] = runBank(img, entries, hook);
   const like = (data: Float32Array): Image<Float32Array> => ({ width: img.width, height: img.height, channels: img.channels, data });
   return angle ? { gx, gy, magnitude: like(magnitude), direction: like(angle) } : { gx, gy, magnitude: like(magnitude) };
+}
+
+/**
+ * `options.out`: each array given is a Float32Array of the image's length, apart from the image and
+ * from each other (results written into one array would overwrite each other).
+ */
+function checkOuts(image: Image, value: unknown, direction: boolean): GradientOut {
+  if (value === undefined) return {};
+  const o = optionsObject(value, 'options.out', OUTS);
+  const img = checkImage(image);
+  const length = img.width * img.height * img.channels;
+  if (o.direction !== undefined && !direction) {
+    throw rangeError('options.out.direction', 'no array unless options.direction asks for the direction', o.direction);
+  }
+  const given = OUTS.filter((key) => o[key] !== undefined);
+  const arrays = given.map((key) => checkOut(o[key], length, img, `options.out.${key}`));
+  arrays.forEach((a, i) => arrays.forEach((b, j) => {
+    if (j > i && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) {
+      throw rangeError(`options.out.${given[j]}`, `an array that does not overlap options.out.${given[i]}`, b);
+    }
+  }));
+  return Object.fromEntries(given.map((key, i) => [key, arrays[i]]));
 }

@@ -87,7 +87,7 @@ export class BandSource {
       return;
     }
     const pad: PadFn = data instanceof Float32Array ? wasm.padPlaneF32 : data instanceof Uint16Array ? wasm.padPlaneU16 : wasm.padPlaneU8;
-    pad(this.srcPtr, W, C, c, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
+    pad(this.srcPtr, W, C, c, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr, this.left);
   }
 
   /**

@@ -33,6 +33,12 @@ export interface BankEntry {
  */
 export interface BankHook {
   bytesPerValue: number;
+  /**
+   * Computes every entry's band at once from the staged plane, in place of each entry's own loop:
+   * one channel, entries of one kernel size (`plane` is where their window starts). `gradient`'s
+   * 3×3 pair uses it.
+   */
+  fused?: (k: ModuleExports, plane: Ptr, padW: number, count: number, outW: number, bands: Ptr[], scratch: Ptr) => void;
   run: (k: ModuleExports, first: number, count: number, bands: Ptr[], scratch: Ptr) => void;
 }
 
@@ -126,9 +132,14 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
       const fewest = Math.min(...open.map((s) => s.done));
       for (const s of open) s.done = fewest;
     }
+    const windowOf = (s: Slot): Ptr => source.planePtr + ((s.next * sy + s.rowOffset - first) * padW + s.colOffset) * 4;
     for (let c = 0; c < C; c++) {
       source.channel(k, c);
-      for (const s of open) if (s.done > 0) runSlot(k, s, source.planePtr + ((s.next * sy + s.rowOffset - first) * padW + s.colOffset) * 4, padW, C, c, tmpPtr, scratchPtr);
+      if (hook?.fused) {
+        if (open[0].done > 0) hook.fused(k, windowOf(open[0]), padW, open[0].done, open[0].entry.plan.outW, open.map((s) => s.dstPtr), hookPtr);
+      } else {
+        for (const s of open) if (s.done > 0) runSlot(k, s, windowOf(s), padW, C, c, tmpPtr, scratchPtr);
+      }
     }
     const firstOut = open[0].next, rows = open[0].done;
     for (const s of open) {

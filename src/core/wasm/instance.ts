@@ -15,7 +15,7 @@ import { setRow } from './shared-copy.js';
 
 export type Ptr = number;
 export type PadFn = (src: Ptr, srcW: number, channels: number, channel: number, rowMap: Ptr, padH: number,
-  colMap: Ptr, padW: number, cval: number, plane: Ptr) => void;
+  colMap: Ptr, padW: number, cval: number, plane: Ptr, left: number) => void;
 
 /** The exports of assembly/index.ts. */
 export interface ModuleExports {
@@ -46,6 +46,8 @@ export interface ModuleExports {
   cannyEdges(src: Ptr, w: number, h: number, taps: Ptr, k: number, shift16: boolean, l2: boolean, low: number,
     high: number, work: Ptr, map: Ptr, stack: Ptr): void;
   gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
+  derivPair3(plane: Ptr, padW: number, a: number, b: number, outH: number, outW: number, gx: Ptr, gy: Ptr, mag: Ptr,
+    l2: boolean): void;
   filterRows(src: Ptr, rows: number, n: number, type: number, bpp: number, out: Ptr): void;
 }
 
