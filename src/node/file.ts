@@ -141,15 +141,6 @@ export async function convolveFile(input: string, output: string, kernel: Kernel
   }
 }
 
-/** The first `n` RGBA pixels of `rgba` as RGB into `rgb`. */
-function rgbOf(rgba: Uint8Array, rgb: Uint8Array, n: number, at = 0): void {
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    rgb[at + 3 * i] = rgba[j];
-    rgb[at + 3 * i + 1] = rgba[j + 1];
-    rgb[at + 3 * i + 2] = rgba[j + 2];
-  }
-}
-
 function readNamed(input: string, limit: number) {
   return readPng(input, { limitInputPixels: limit === Infinity ? false : limit });
 }
@@ -353,8 +344,9 @@ async function stream(
       header: (info) => {
         if (info.width * info.height <= tuning.wholeUpTo) throw new WholeImage();
         state = new StreamState(info, k, convolveOptions, channels, absolute, settings, (bytes) => writeOutput(output, fd, bytes));
+        return state.held;
       },
-      row: (y, rgba) => state!.row(y, rgba),
+      row: (y, pixels) => state!.row(y, pixels),
     }, nodeZlib.crc32, (expected, onData, onEnd) => (inflater = new NodeRowInflater(expected, onData, onEnd)));
     const piece = spareBuffers.take();
     const check = () => {
@@ -434,8 +426,12 @@ class StreamState {
   private next = 0;
   private readonly out: Uint8Array;
   private readonly writer: PngRowWriter;
-  /** Channels held per input row: RGBA, or RGB when alpha is dropped. */
-  private readonly held: 3 | 4;
+  /**
+   * Channels held per input row, as the reader hands rows on: RGB for color output (alpha is
+   * dropped), RGBA for RGBA output; for gray output, whichever an 8-bit RGB or RGBA file already
+   * has (the gray of RGB(A) ignores alpha), so its rows need no conversion, and RGBA otherwise.
+   */
+  readonly held: 3 | 4;
   private readonly gray: boolean;
 
   constructor(
@@ -446,7 +442,7 @@ class StreamState {
     const { width, height } = info;
     this.plan = planConvolution(options, height, width, kernel.height, kernel.width);
     this.gray = channels === 1;
-    this.held = channels === 3 ? 3 : 4;
+    this.held = channels === 3 || (channels === 1 && info.colorType === 2) ? 3 : 4;
     const image = { width, height, channels: this.held, data: new Uint8Array(0) };
     this.factors = factorsFor(kernel, this.plan);
     this.path = choosePath(image, kernel, this.plan, this.factors);
@@ -469,7 +465,7 @@ class StreamState {
   }
 
   /** Takes input row `y`, keeping it if a band to come reads it, and runs the bands now ready. */
-  row(y: number, rgba: Uint8Array): void {
+  row(y: number, pixels: Uint8Array): void {
     const { width } = this.info;
     const rowBytes = width * this.held;
     const keep = this.next < this.bands.length ? this.keepFrom[this.next] : Infinity;
@@ -485,8 +481,7 @@ class StreamState {
         this.windowStart += drop;
         this.windowRows -= drop;
       }
-      if (this.held === 4) this.window.set(rgba, this.windowRows * rowBytes);
-      else rgbOf(rgba, this.window, width, this.windowRows * rowBytes);
+      this.window.set(pixels, this.windowRows * rowBytes);
       this.windowRows++;
     }
     this.drain(y);

@@ -40,31 +40,42 @@ const KEPT_MAX = 1024;
 
 /** What the reader calls as the file is read. */
 export interface RowSink {
-  /** The header, once IHDR is read and the limit checked, before any pixel data. */
-  header(info: PngHeader): void;
-  /** Row `y` as 8-bit RGBA, `width · 4` bytes; valid only during the call. */
-  row(y: number, rgba: Uint8Array): void;
+  /**
+   * The header, once IHDR is read and the limit checked, before any pixel data. Returns the
+   * channels the rows should have: 4, RGBA (the default), or 3, RGB with alpha dropped.
+   */
+  header(info: PngHeader): 3 | 4 | void;
+  /** Row `y` as 8-bit RGBA (or RGB), `width · channels` bytes; valid only during the call. */
+  row(y: number, pixels: Uint8Array): void;
 }
 
 /**
  * Unfilters (./rows.ts) and expands rows as inflated bytes arrive in pieces and hands each on; an
  * interlaced image's pass rows are expanded into a whole RGBA image as they come, and its rows
- * handed on at the end, when they are all there.
+ * handed on at the end, when they are all there. When the file's own rows already are what the
+ * sink wants (8-bit RGB for 3 channels, 8-bit RGBA for 4, no tRNS key), they go out as they are:
+ * for a photo that saves expanding every pixel to RGBA and back, two loops of JavaScript.
  */
 class RowAssembler {
   /** Takes the next piece of the inflated stream. */
   readonly push: (data: Uint8Array) => void;
   private readonly whole?: Uint8Array;
+  private readonly out: Uint8Array;
 
-  constructor(private readonly info: PngHeader, expand: Expander, private readonly sink: RowSink) {
+  constructor(private readonly info: PngHeader, expand: Expander, private readonly sink: RowSink,
+    private readonly channels: 3 | 4, keyed: boolean) {
+    const { width, bitDepth, colorType } = info;
+    this.out = new Uint8Array(width * channels);
     if (info.interlace) {
-      this.whole = new Uint8Array(info.width * info.height * 4);
+      this.whole = new Uint8Array(width * info.height * 4);
       this.push = rowUnfilterer(info, imageRows(info, expand, this.whole, 4));
+    } else if (bitDepth === 8 && !keyed && colorType === (channels === 3 ? 2 : 6)) {
+      this.push = rowUnfilterer(info, (row, _pass, y) => sink.row(y, row.subarray(1, 1 + width * channels)));
     } else {
-      const rgba = new Uint8Array(info.width * 4);
+      const rgba = channels === 4 ? this.out : new Uint8Array(width * 4);
       this.push = rowUnfilterer(info, (row, _pass, y) => {
-        expand(row, 1, info.width, rgba, 0);
-        sink.row(y, rgba);
+        expand(row, 1, width, rgba, 0);
+        sink.row(y, this.pixels(rgba));
       });
     }
   }
@@ -73,7 +84,19 @@ class RowAssembler {
   end(): void {
     if (!this.whole) return;
     const { width, height } = this.info;
-    for (let y = 0; y < height; y++) this.sink.row(y, this.whole.subarray(y * width * 4, (y + 1) * width * 4));
+    for (let y = 0; y < height; y++) this.sink.row(y, this.pixels(this.whole.subarray(y * width * 4, (y + 1) * width * 4)));
+  }
+
+  /** An RGBA row as the sink wants it: itself, or its RGB. */
+  private pixels(rgba: Uint8Array): Uint8Array {
+    if (this.channels === 4) return rgba;
+    const rgb = this.out;
+    for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+      rgb[i] = rgba[j];
+      rgb[i + 1] = rgba[j + 1];
+      rgb[i + 2] = rgba[j + 2];
+    }
+    return rgb;
   }
 }
 
@@ -105,7 +128,7 @@ export const fflateRowInflater: RowInflaterFactory = (expected, onData, onEnd) =
 };
 
 /**
- * Reads a PNG file pushed in pieces and hands on its rows as RGBA as they complete.
+ * Reads a PNG file pushed in pieces and hands on its rows as RGBA (or RGB) as they complete.
  * @example
  * const reader = new PngRowReader(limit, { header: (info) => …, row: (y, rgba) => … });
  * for (const piece of pieces) reader.push(piece);
@@ -121,6 +144,8 @@ export class PngRowReader {
   private inflater?: RowInflater;
   private assembler?: RowAssembler;
   private ended = false;
+  /** Channels per pixel of the rows handed on (the sink's answer to the header). */
+  private channels: 3 | 4 = 4;
 
   /**
    * `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default), `inflate` its own
@@ -236,7 +261,7 @@ export class PngRowReader {
       const info = this.state.info!;
       // Before anything is inflated: a 100-byte file may claim 100000 × 100000 pixels.
       checkPixels('PNG', info.width, info.height, this.limit);
-      this.sink.header(info);
+      this.channels = this.sink.header(info) ?? 4;
     } else if (c.kept) this.kept.push({ type: c.type, data: c.kept });
     if (c.type === 'gAMA' && c.length < 4) throw invalid(`gAMA chunk has length ${c.length}, expected 4`);
     if (c.type === 'IEND') this.ended = true;
@@ -247,7 +272,7 @@ export class PngRowReader {
     const info = this.state.info!;
     const expected = inflatedLength(info);
     const extras = extrasOf(info.colorType, this.kept);
-    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink);
+    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink, this.channels, extras.transColor !== undefined);
     this.inflater = this.inflate(expected, (chunk) => this.assembler!.push(chunk), () => this.assembler!.end());
   }
 
