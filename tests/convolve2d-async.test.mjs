@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { convolve2d, convolve2dAsync, kernels } from '../dist/node/index.js';
+import { convolve2d, convolve2dAsync, convolveToUint8, kernels } from '../dist/node/index.js';
 import { poolWorkers } from '../dist/internal.js';
 import { SharedScratch } from '../dist/internal.js';
 import { assertRejects, randomImage, rng } from './helpers.mjs';
@@ -197,6 +197,29 @@ as('a Node Buffer image is copied, never transferred: the caller\'s memory and i
   assert.is(backing.byteLength, 100, 'the caller\'s memory is not detached');
   assert.equal(Array.from(data.subarray(0, 3)), [0, 37, 74]);
   assert.equal(Array.from(neighbour), [1, 2, 3, 4, 5], 'another view of that memory is intact');
+});
+
+as('Node Buffer pixels never reach the deprecated Buffer() constructor (DEP0005), big calls and alpha included', async () => {
+  const seen = [];
+  const onWarning = (w) => { if (w.code === 'DEP0005') seen.push(w.message); };
+  process.on('warning', onWarning);
+  try {
+    const r = rng(77);
+    // Big enough for the shared-memory path (the image is viewed on a SharedArrayBuffer).
+    const big = randomImage(r, 300, 200, 1, Uint8Array);
+    const image = { ...big, data: Buffer.from(big.data) };
+    const want = convolve2d(big, kernels.box(5), { padding: 'same' });
+    const got = await convolve2dAsync(image, kernels.box(5), { padding: 'same', threads: 2 });
+    assert.equal(got.data, want.data);
+    // Alpha split off and carried back (withoutAlpha / withAlpha make arrays of the input's type).
+    const rgba = randomImage(r, 20, 10, 4, Uint8Array);
+    const fromBuffer = convolveToUint8({ ...rgba, data: Buffer.from(rgba.data) }, kernels.box(3), { padding: 'same' });
+    assert.equal(fromBuffer.data, convolveToUint8(rgba, kernels.box(3), { padding: 'same' }).data);
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.equal(seen, []);
 });
 
 as.run();

@@ -14,15 +14,17 @@
  * @example
  * const out = optimizedJs({ width: 4, height: 4, data: new Float32Array(16).fill(1) }, { height: 3, width: 3, data: new Float32Array(9).fill(1) });
  */
-export function optimizedJs(image, kernel) {
+export function optimizedJs(image, kernel, reuse) {
   const { width: W, height: H, data } = image;
   const { height: kH, width: kW } = kernel;
   const top = (kH - 1) >> 1, left = (kW - 1) >> 1;
   const padW = W + kW - 1, padH = H + kH - 1;
-  const P = new Float32Array(padW * padH);
+  // `reuse` (optimizedJsScratch): the padded copy and the output made once, as a careful user
+  // running many frames would keep them; the padded copy's border stays zero between calls.
+  const P = reuse?.padded ?? new Float32Array(padW * padH);
   for (let y = 0; y < H; y++) P.set(data.subarray(y * W, (y + 1) * W), (y + top) * padW + left);
   const K = Float32Array.from(kernel.data).reverse(); // rot180: convolution, not correlation
-  const out = new Float32Array(W * H);
+  const out = reuse?.out ?? new Float32Array(W * H);
   const W4 = W & ~3;
   for (let i = 0; i < H; i++) {
     const o = i * W;
@@ -51,6 +53,14 @@ export function optimizedJs(image, kernel) {
   }
   return { width: W, height: H, channels: 1, data: out };
 }
+
+/**
+ * The arrays `optimizedJs` can reuse for a width × height image and a kH × kW kernel.
+ * @example
+ * const reuse = optimizedJsScratch(640, 480, 3, 3); optimizedJs(image, kernel, reuse);
+ */
+export const optimizedJsScratch = (width, height, kH, kW) =>
+  ({ padded: new Float32Array((width + kW - 1) * (height + kH - 1)), out: new Float32Array(width * height) });
 
 /** A flat row-major Float32Array as nested number arrays (the naive port's input format). */
 export const toRows = (data, width, height) =>

@@ -10,6 +10,7 @@ import type { ConvolvePlan } from '../convolve/options.js';
 import type { Image, PixelData } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { saturate } from './rounding.js';
+import { emptyLike } from './like.js';
 
 /**
  * Writes the carried alpha into the last channel of `out` (outH × outW × channels samples). As
@@ -45,7 +46,7 @@ export function withoutAlpha<D extends PixelData>(image: Image<D>): Image<D> {
   const { width, height, channels: C, data } = image;
   if (C !== 2 && C !== 4) return image;
   const n = width * height, keep = C - 1;
-  const colours = new (data.constructor as new (length: number) => D)(n * keep);
+  const colours = emptyLike(data, n * keep) as D;
   for (let i = 0; i < n; i++) for (let c = 0; c < keep; c++) colours[i * keep + c] = data[i * C + c];
   return { width, height, channels: keep as 1 | 3, data: colours };
 }
@@ -53,7 +54,7 @@ export function withoutAlpha<D extends PixelData>(image: Image<D>): Image<D> {
 /** `colours` (outH × outW, 1 or 3 channels of bytes or 16-bit samples) with `source`'s alpha carried in as a last channel. */
 export function withAlpha<T extends Uint8Array | Uint16Array>(colours: Image<T>, source: Image, kernel: KernelMatrix, plan: ConvolvePlan): Image<T> {
   const keep = colours.channels, C = keep + 1, n = colours.width * colours.height;
-  const data = new (colours.data.constructor as new (length: number) => T)(n * C);
+  const data = emptyLike(colours.data, n * C) as T;
   for (let i = 0; i < n; i++) for (let c = 0; c < keep; c++) data[i * C + c] = colours.data[i * keep + c];
   carryAlpha(source, kernel, plan, data);
   return { width: colours.width, height: colours.height, channels: C as 2 | 4, data };

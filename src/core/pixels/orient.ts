@@ -3,6 +3,7 @@
  * browsers (`image-orientation: from-image`), cv2.imread and sharp's `autoOrient()` show it.
  */
 import type { Image, PixelData } from '../types.js';
+import { emptyLike } from './like.js';
 
 /**
  * The image as EXIF orientation `orientation` (1–8) says it should be shown; 1 returns it as it is.
@@ -17,7 +18,7 @@ export function orient<T extends PixelData>(image: Image<T>, orientation: number
   const transposed = orientation >= 5;
   const outW = transposed ? h : w;
   const outH = transposed ? w : h;
-  const out = new (data.constructor as new (n: number) => T)(data.length);
+  const out = emptyLike(data, data.length) as T;
   // For each output pixel (x, y), the source pixel (sx, sy) it shows (EXIF 2.3, Orientation tag).
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {

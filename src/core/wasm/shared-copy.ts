@@ -9,17 +9,17 @@
  * memory. Plain-to-plain copies go straight through.
  */
 
+import { viewLike } from '../pixels/like.js';
 import { isShared } from '../workers/shared-scratch.js';
 
 type Typed = Uint8Array | Uint8ClampedArray | Uint16Array | Float32Array;
-type TypedCtor = new (buffer: ArrayBuffer, byteOffset: number, length: number) => Typed;
 
 let staging = new ArrayBuffer(0);
 
 /** A plain copy of `a` that starts at `shift` bytes past an 8-byte boundary (valid until the next call). */
 function stagedAt(a: Typed, shift: number): Typed {
   if (staging.byteLength < a.byteLength + 8) staging = new ArrayBuffer(Math.max(a.byteLength + 8, staging.byteLength * 2));
-  const copy = new (a.constructor as TypedCtor)(staging, shift, a.length);
+  const copy = viewLike(a, staging, shift, a.length);
   copy.set(a);
   return copy;
 }

@@ -25,7 +25,7 @@ import { splitRows } from './split.js';
 import type { ConvolveAsyncOptions, Image, Kernel, PixelData } from '../types.js';
 import { integer, isPlainObject, type KernelMatrix } from '../validate.js';
 import { choosePath } from '../wasm/paths.js';
-import { emptyLike } from '../pixels/like.js';
+import { emptyLike, viewLike } from '../pixels/like.js';
 
 /**
  * Below this many multiply-adds a call runs as one task: splitting costs a gather and a copy of
@@ -114,8 +114,7 @@ export class ConvolvePool {
     const scratch = this.scratch.acquire(inPlace ? 0 : img.data.byteLength, outInPlace ? 0 : length * 4);
     let data: PixelData = img.data;
     if (!inPlace) {
-      const Ctor = img.data.constructor as new (buffer: SharedArrayBuffer, offset: number, length: number) => PixelData;
-      data = new Ctor(scratch.input, 0, img.data.length);
+      data = viewLike(img.data, scratch.input, 0, img.data.length);
       data.set(img.data);
     }
     const shared = outInPlace ? out : new Float32Array(scratch.output, 0, length);
