@@ -9,11 +9,12 @@
  */
 export function grayPlaneU8(
   src: usize, srcW: i32, channels: i32,
-  rowMap: usize, padH: i32, colMap: usize, padW: i32, cval: f32, plane: usize,
+  rowMap: usize, padH: i32, colMap: usize, padW: i32, cval: f32, plane: usize, left: i32,
 ): void {
-  // Four pixels at a time where the column map runs straight (the interior): one 16-byte load,
-  // the R, G and B bytes of each pixel picked into 32-bit lanes by a swizzle (an index of 255
-  // gives 0), then the same integer sum as below. A load must stay inside the row.
+  // The interior columns (left to left + srcW) are the source row itself in every border mode:
+  // four pixels a step there, with no map lookups; one 16-byte load, the R, G and B bytes of each
+  // pixel picked into 32-bit lanes by a swizzle (an index of 255 gives 0), then the same integer
+  // sum as grayOf. A load must stay inside the row: the last pixels go one by one.
   const rPick = channels == 4 ? i8x16(0, -1, -1, -1, 4, -1, -1, -1, 8, -1, -1, -1, 12, -1, -1, -1)
     : i8x16(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1);
   const gPick = channels == 4 ? i8x16(1, -1, -1, -1, 5, -1, -1, -1, 9, -1, -1, -1, 13, -1, -1, -1)
@@ -24,8 +25,9 @@ export function grayPlaneU8(
   const wg = i32x4.splat(19235);
   const wb = i32x4.splat(3735);
   const half = i32x4.splat(16384);
-  const iota = i32x4(0, 1, 2, 3);
-  const rowBytes = srcW * channels;
+  const pixel = <usize>channels;
+  // Pixels whose 16-byte load stays inside the row.
+  const wide = srcW * channels >= 16 ? (srcW * channels - 16) / channels + 1 : 0;
   for (let i = 0; i < padH; i++) {
     const r = load<i32>(rowMap + (<usize>i << 2));
     const out = plane + <usize>i * <usize>padW * 4;
@@ -33,28 +35,33 @@ export function grayPlaneU8(
       for (let j = 0; j < padW; j++) store<f32>(out + (<usize>j << 2), cval);
       continue;
     }
-    const row = src + <usize>r * <usize>srcW * <usize>channels;
-    for (let j = 0; j < padW;) {
-      const c = load<i32>(colMap + (<usize>j << 2));
-      if (c >= 0 && j + 4 <= padW && c * channels + 16 <= rowBytes &&
-        i32x4.all_true(i32x4.eq(v128.load(colMap + (<usize>j << 2)), i32x4.add(i32x4.splat(c), iota)))) {
-        const px = v128.load(row + <usize>c * <usize>channels);
-        const sum = i32x4.add(
-          i32x4.add(i32x4.mul(i8x16.swizzle(px, rPick), wr), i32x4.mul(i8x16.swizzle(px, gPick), wg)),
-          i32x4.add(i32x4.mul(i8x16.swizzle(px, bPick), wb), half));
-        v128.store(out + (<usize>j << 2), f32x4.convert_i32x4_u(i32x4.shr_u(sum, 15)));
-        j += 4;
-        continue;
-      }
-      let v = cval;
-      if (c >= 0) {
-        const p = row + <usize>c * <usize>channels;
-        v = <f32>((<u32>load<u8>(p) * 9798 + <u32>load<u8>(p, 1) * 19235 + <u32>load<u8>(p, 2) * 3735 + 16384) >> 15);
-      }
-      store<f32>(out + (<usize>j << 2), v);
-      j++;
+    const row = src + <usize>r * <usize>srcW * pixel;
+    for (let j = 0; j < left; j++) store<f32>(out + (<usize>j << 2), grayAt(row, colMap, j, pixel, cval));
+    const body = out + (<usize>left << 2);
+    let x = 0;
+    for (; x + 4 <= srcW && x < wide; x += 4) {
+      const px = v128.load(row + <usize>x * pixel);
+      const sum = i32x4.add(
+        i32x4.add(i32x4.mul(i8x16.swizzle(px, rPick), wr), i32x4.mul(i8x16.swizzle(px, gPick), wg)),
+        i32x4.add(i32x4.mul(i8x16.swizzle(px, bPick), wb), half));
+      v128.store(body + (<usize>x << 2), f32x4.convert_i32x4_u(i32x4.shr_u(sum, 15)));
     }
+    for (; x < srcW; x++) store<f32>(body + (<usize>x << 2), grayOf(row + <usize>x * pixel));
+    for (let j = left + srcW; j < padW; j++) store<f32>(out + (<usize>j << 2), grayAt(row, colMap, j, pixel, cval));
   }
+}
+
+/** The BT.601 gray of the 8-bit RGB at `p`, as toGrayscale (15-bit fixed point). */
+@inline
+function grayOf(p: usize): f32 {
+  return <f32>((<u32>load<u8>(p) * 9798 + <u32>load<u8>(p, 1) * 19235 + <u32>load<u8>(p, 2) * 3735 + 16384) >> 15);
+}
+
+/** Padded column j of a source row through the column map (-1: cval), as gray. */
+@inline
+function grayAt(row: usize, colMap: usize, j: i32, pixel: usize, cval: f32): f32 {
+  const c = load<i32>(colMap + (<usize>j << 2));
+  return c < 0 ? cval : grayOf(row + <usize>c * pixel);
 }
 
 /**

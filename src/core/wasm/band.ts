@@ -83,7 +83,7 @@ export class BandSource {
     const { width: W, channels: C, data } = this.image;
     if (this.direct) return;
     if (this.gray) {
-      wasm.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr);
+      wasm.grayPlaneU8(this.srcPtr, W, C, this.rowMapPtr, this.count, this.colMapPtr, this.padW, this.cval, this.planePtr, this.left);
       return;
     }
     const pad: PadFn = data instanceof Float32Array ? wasm.padPlaneF32 : data instanceof Uint16Array ? wasm.padPlaneU16 : wasm.padPlaneU8;

@@ -36,7 +36,7 @@ export interface ModuleExports {
     cols: number, dst: Ptr, dstRowStride: number, dstPixel: number): void;
   loadTile(src: Ptr, w: number, row0: number, col0: number, rows: number, cols: number, tile: Ptr, n: number): void;
   grayPlaneU8(src: Ptr, srcW: number, channels: number, rowMap: Ptr, padH: number, colMap: Ptr, padW: number,
-    cval: number, plane: Ptr): void;
+    cval: number, plane: Ptr, left: number): void;
   mapToU8(p: Ptr, count: number, absolute: boolean): void;
   finiteRangeF32(p: Ptr, count: number, out: Ptr): void;
   normalizeToU8(p: Ptr, count: number, lo: number, range: number): void;
