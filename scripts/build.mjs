@@ -63,6 +63,13 @@ if (!existsSync(join(root, 'dist/node/index.js'))) rmSync(buildInfo, { force: tr
 const tscDue = force || !existsSync(buildInfo)
   || Math.max(newest(join(root, 'src')), newest(join(root, 'tsconfig.json'))) > statSync(buildInfo).mtimeMs;
 if (tscDue) {
-  run('node_modules/typescript/bin/tsc', ['-b', 'tsconfig.json', ...(force ? ['--force'] : [])]);
+  try {
+    run('node_modules/typescript/bin/tsc', ['-b', 'tsconfig.json', ...(force ? ['--force'] : [])]);
+  } catch (error) {
+    // tsc writes its build info even when it reports errors; left there, it would make the next
+    // build skip this step and pass on the same broken source.
+    rmSync(buildInfo, { force: true });
+    throw error;
+  }
   say('tsc: done');
 }

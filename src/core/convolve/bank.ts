@@ -2,7 +2,7 @@
  * `convolveBank`: several kernels over one image and one set of options, in one pass over the
  * image (../wasm/bank.ts stages each band once for all of them).
  */
-import { checkOut } from './convolve.js';
+import { checkApart, checkOut } from './convolve.js';
 import { rangeError, typeError } from '../errors.js';
 import { planConvolution } from './options.js';
 import { factorsFor } from './separable.js';
@@ -19,10 +19,11 @@ export interface BankOptions extends Omit<ConvolveOptions, 'out'> {
 
 /**
  * Checks a bank and plans each kernel as convolve2d would (its own size, padding and path).
- * `outs` are checked output arrays or undefined; `extraKeys` are options the caller handles.
+ * `extraKeys` are options the caller handles. `given` (for callers that check their own outputs)
+ * replaces `options.out`: one checked array or undefined (a new array) per kernel.
  */
 export function planBank(image: Image, kernels: readonly Kernel[], options: unknown, name = 'kernels',
-  extraKeys: readonly string[] = []): { img: Image; entries: BankEntry[] } {
+  extraKeys: readonly string[] = [], given?: readonly (Float32Array | undefined)[]): { img: Image; entries: BankEntry[] } {
   const img = checkImage(image);
   if (!Array.isArray(kernels)) throw typeError(name, 'an array of kernels', kernels);
   if (kernels.length === 0) throw rangeError(name, 'at least one kernel', kernels);
@@ -35,17 +36,12 @@ export function planBank(image: Image, kernels: readonly Kernel[], options: unkn
     const k = checkKernel(kernel, `${name}[${i}]`);
     const plan = planConvolution(options, img.height, img.width, k.height, k.width, extraKeys);
     const length = plan.outH * plan.outW * img.channels;
-    const data = Array.isArray(outs) ? checkOut(outs[i], length, img, `options.out[${i}]`) : new Float32Array(length);
+    const data = given ? given[i] ?? new Float32Array(length)
+      : Array.isArray(outs) ? checkOut(outs[i], length, img, `options.out[${i}]`) : new Float32Array(length);
     const factors = factorsFor(k, plan);
     return { kernel: k, plan, factors, path: choosePath(img, k, plan, factors), target: { data, channels: img.channels } };
   });
-  // Two results in one array would overwrite each other.
-  entries.forEach((e, i) => entries.forEach((f, j) => {
-    const a = e.target.data, b = f.target.data;
-    if (j > i && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) {
-      throw rangeError(`options.out[${j}]`, `an array that does not overlap options.out[${i}]`, b);
-    }
-  }));
+  checkApart(entries.map((e) => e.target.data), entries.map((_, i) => `options.out[${i}]`));
   return { img, entries };
 }
 

@@ -33,9 +33,18 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
 export function checkOut(out: unknown, length: number, image: Image, name = 'options.out'): Float32Array {
   if (!(out instanceof Float32Array)) throw typeError(name, 'a Float32Array', out);
   if (out.length !== length) throw rangeError(name, `a Float32Array of length ${length} (outH × outW × channels)`, out);
-  const src = image.data;
-  const overlaps = out.buffer === src.buffer &&
-    out.byteOffset < src.byteOffset + src.byteLength && src.byteOffset < out.byteOffset + out.byteLength;
-  if (overlaps) throw rangeError(name, 'an array that does not overlap image.data', out);
+  if (overlaps(out, image.data)) throw rangeError(name, 'an array that does not overlap image.data', out);
   return out;
+}
+
+/** Whether two arrays share any byte. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** Output arrays named `names`, pairwise apart: results written into one array would overwrite each other. */
+export function checkApart(arrays: readonly ArrayBufferView[], names: readonly string[]): void {
+  arrays.forEach((a, i) => arrays.forEach((b, j) => {
+    if (j > i && overlaps(a, b)) throw rangeError(names[j], `an array that does not overlap ${names[i]}`, b);
+  }));
 }

@@ -9,7 +9,7 @@ import { rangeError } from '../errors.js';
 import { BORDERS } from '../vocabulary.js';
 import type { BorderMode, Image } from '../types.js';
 import { checkImage, oneOf, oneOfNumbers, optionsObject } from '../validate.js';
-import { checkOut } from '../convolve/convolve.js';
+import { checkApart, checkOut } from '../convolve/convolve.js';
 import { pathSafe } from '../wasm/paths.js';
 import { gradientHook, pairExact } from '../wasm/gradient.js';
 import { derivFactors, outerProduct } from './deriv-kernels.js';
@@ -79,10 +79,9 @@ export function gradient(image: Image, options?: GradientOptions): Gradient {
   const direction = o.direction === undefined || o.direction === false ? undefined : o.direction as 'radians' | 'degrees';
   const border = o.border === undefined ? 'reflect' : oneOf(o.border, 'options.border', BORDERS);
   const out = checkOuts(image, o.out, direction !== undefined);
-  const bankOptions = { padding: 'same', mode: 'correlation', border, cval: o.cval, limitInputPixels: o.limitInputPixels,
-    out: out.gx && out.gy ? [out.gx, out.gy] : undefined };
+  const bankOptions = { padding: 'same', mode: 'correlation', border, cval: o.cval, limitInputPixels: o.limitInputPixels };
   const factors = [derivFactors(1, 0, ksize), derivFactors(0, 1, ksize)];
-  const { img, entries } = planBank(image, factors.map(outerProduct), bankOptions);
+  const { img, entries } = planBank(image, factors.map(outerProduct), bankOptions, 'kernels', [], [out.gx, out.gy]);
   // Sobel kernels are rank 1 with integer factors: given exactly (factorize() would divide by the
   // pivot and round), the two 1-D passes sum integers, exact on 8-bit images like the 2-D sum. The
   // passes pay from 5×5 on.
@@ -90,9 +89,6 @@ export function gradient(image: Image, options?: GradientOptions): Gradient {
     e.factors = { column: Float64Array.from(factors[i].y), row: Float64Array.from(factors[i].x) };
     e.path = e.kernel.width >= 5 && pathSafe('separable', img, e.kernel, e.plan, e.factors) ? 'separable' : 'direct';
   });
-  // Only one of gx, gy given: the other gets a new array.
-  if (out.gx && !out.gy) entries[0].target.data = out.gx;
-  if (out.gy && !out.gx) entries[1].target.data = out.gy;
   const values = img.width * img.height * img.channels;
   const magnitude = out.magnitude ?? new Float32Array(values);
   const angle = direction ? out.direction ?? new Float32Array(values) : undefined;
@@ -119,10 +115,6 @@ function checkOuts(image: Image, value: unknown, direction: boolean): GradientOu
   }
   const given = OUTS.filter((key) => o[key] !== undefined);
   const arrays = given.map((key) => checkOut(o[key], length, img, `options.out.${key}`));
-  arrays.forEach((a, i) => arrays.forEach((b, j) => {
-    if (j > i && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) {
-      throw rangeError(`options.out.${given[j]}`, `an array that does not overlap options.out.${given[i]}`, b);
-    }
-  }));
+  checkApart(arrays, given.map((key) => `options.out.${key}`));
   return Object.fromEntries(given.map((key, i) => [key, arrays[i]]));
 }
