@@ -248,7 +248,8 @@ batch('signal: a stopped run abandons what is in progress, leaves no temp file, 
   assert.is(report.interrupted, true);
   const t = report.totals;
   assert.ok(t.written >= 3 && t.written < 40, `written ${t.written}`);
-  assert.ok(t.interrupted <= 4, `at most 2 × jobs abandoned, got ${t.interrupted}`);
+  // Two images at once on each of the 2 threads, and one more each queued.
+  assert.ok(t.interrupted <= 6, `at most 3 × jobs abandoned, got ${t.interrupted}`);
   assert.is(t.inputs, t.written + t.interrupted);
   const out = readdirSync(at('out'));
   assert.equal(out.filter((f) => !f.endsWith('.png')), [], 'no temp files');

@@ -510,7 +510,7 @@ batch('SIGINT: stops, prints the partial report, leaves complete outputs and no 
   assert.is(report.interrupted, true);
   const t = report.totals;
   assert.ok(t.written >= 3 && t.written < 120, `written ${t.written}`);
-  assert.ok(t.interrupted <= 4, `abandoned ${t.interrupted}`);
+  assert.ok(t.interrupted <= 6, `abandoned ${t.interrupted} (at most 3 × jobs are handed out)`);
   const left = readdirSync(join(dir, 'out'));
   assert.equal(left.filter((f) => !f.endsWith('.png')), [], 'no temp files');
   const want = expected(photo, kernels.gaussian(2), CLI_DEFAULTS);

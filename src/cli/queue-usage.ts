@@ -20,7 +20,7 @@ where a batch stands; with --wait it ends as conv2d does (0: all written, 1: som
   --queue NAME         the queue (default conv2d)
   --root DIR           the shared folder job paths are relative to (default: .)
   --attempts N         enqueue: tries per image for I/O errors (default 5; corrupt inputs get 1)
-  -j, --jobs N         worker: images at once (default: the number of cores)
+  -j, --jobs N         worker: threads, two images at once on each (default: the number of cores)
   --stall-interval S   worker: seconds before a dead worker's image goes to another (default 30)
   --wait               status: wait until the batch is done
   --json               enqueue: { batch, jobs, added }; status: the report of conv2d --json

@@ -94,7 +94,7 @@ Options:
         --ksize N       Sobel aperture 3, 5 or 7 (default 3)
         --l2            the L2 gradient norm (cv2.Canny's L2gradient)
                       Outputs are named <stem>-sobel-L2.png, <stem>-canny.png...
-  -j, --jobs N        images processed at once, each on its own thread
+  -j, --jobs N        worker threads, two images at once on each
                       (default: number of CPUs, ${cores})
       --limit-input-pixels N
                       largest width × height accepted (default: 16383², as

@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { typeError } from '../core/errors.js';
 import { integer, optionsObject } from '../core/validate.js';
-import { createBatchPool, removeTempFiles } from '../node/batch/index.js';
+import { createBatchPool, IMAGES_PER_THREAD, removeTempFiles } from '../node/batch/index.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from '../node/batch/worker.js';
 import { bullConnection, connectRedis, queueKeys, queueName, redisUrl } from './connection.js';
 import { clearMark, markPath, readMark, writeMark } from './output-mark.js';
@@ -30,7 +30,10 @@ export interface WorkerOptions {
   queue?: string;
   /** The directory job paths are relative to (default: the current directory). */
   root?: string;
-  /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
+  /**
+   * Worker threads (default: `os.availableParallelism()`), each working on two images at once, as
+   * `convolveFiles`'s `jobs`.
+   */
   jobs?: number;
   /**
    * Milliseconds after which a job whose worker stopped renewing its lock is taken by another
@@ -172,7 +175,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
 
   const worker: Worker<JobData, JobRecord> = new BullWorker<JobData, JobRecord>(queue, processJob, {
     connection: bullConnection(url),
-    concurrency: jobs,
+    concurrency: jobs * IMAGES_PER_THREAD, // as many jobs as the pool runs at once
     lockDuration: stallInterval,
     stalledInterval: stallInterval,
     maxStalledCount: MAX_STALLED,

@@ -6,8 +6,8 @@
  * worker.ts (each image read, converted, convolved and written); types.ts (the public types).
  *
  * Memory stays flat however many inputs there are: directories are read as streams and never
- * listed whole, and at most 2 × jobs images are handed to the pool at a time (jobs running, as
- * many queued so no thread waits). What grows with the input count is the report (a few short
+ * listed whole, and at most 3 × jobs images are handed to the pool at a time (two running on
+ * each of the jobs threads, one more each queued so no thread waits). What grows with the input count is the report (a few short
  * strings per input) and the sets of paths that stop one output from overwriting another input.
  */
 import { availableParallelism } from 'node:os';
@@ -123,7 +123,7 @@ export async function convolveFiles(
         },
       ).finally(() => inFlight.delete(promise));
       inFlight.set(promise, output);
-      while (inFlight.size >= 2 * jobs && !run.stopped) await Promise.race([...inFlight.keys(), stop]);
+      while (inFlight.size >= (IMAGES_PER_THREAD + 1) * jobs && !run.stopped) await Promise.race([...inFlight.keys(), stop]);
     }
     if (!run.stopped) await Promise.race([Promise.all(inFlight.keys()), stop]);
   } finally {
@@ -141,7 +141,15 @@ export async function convolveFiles(
 }
 
 /**
- * A pool of `jobs` worker threads that each run worker.ts on one image per task, for the
+ * Images each worker thread works on at once. A streamed image spends about half its time waiting
+ * for zlib on Node's thread pool (inflating its input, deflating its output); a second image in
+ * the same thread convolves meanwhile. Measured on 80 photos (2 cores): jobs 1 went from 29 to
+ * 37–38 images/s, jobs 2 from 34–35 to 38–39 (both cores then busy); 3 gained 1–5% more.
+ */
+export const IMAGES_PER_THREAD = 2;
+
+/**
+ * A pool of `jobs` worker threads that each run worker.ts on IMAGES_PER_THREAD images at a time, for the
  * convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms unused (a
  * local run keeps them for the whole run and destroys the pool at the end; a queue worker, in
  * ../../queue, keeps its pool between images).
@@ -156,6 +164,7 @@ export async function createBatchPool(jobs: number, workerData: BatchWorkerData,
     filename: new URL('./worker.js', import.meta.url).href,
     minThreads: 0,
     maxThreads: jobs,
+    concurrentTasksPerWorker: IMAGES_PER_THREAD,
     idleTimeout,
     workerData,
   });

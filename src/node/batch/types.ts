@@ -36,7 +36,10 @@ export interface BatchOptions {
    * 8-bit files times 257) and written as 16-bit PNGs (`convolveToUint16`); JPEG outputs then fail.
    */
   depth?: 8 | 16;
-  /** Images processed at once, one worker thread each (default: `os.availableParallelism()`). */
+  /**
+   * Worker threads (default: `os.availableParallelism()`). Each works on two images at once, so
+   * that one convolves while zlib inflates or deflates the other on Node's thread pool.
+   */
   jobs?: number;
   /** `true` convolves R, G and B and writes RGB (alpha dropped); default: grayscale (BT.601). */
   color?: boolean;
