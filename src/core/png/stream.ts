@@ -300,10 +300,11 @@ export interface IdatDeflater {
 export type IdatDeflaterFactory = (level: number, onData: (bytes: Uint8Array) => void, onEnd: (failure?: Error) => void) => IdatDeflater;
 
 /**
- * Filtered bytes handed to the deflater at a time: small enough that a fresh buffer for each comes
- * from memory the process already has (no page faults), large enough that a piece costs no ratio.
+ * Filtered bytes handed to the deflater at a time. Each piece is one hand-off to zlib on Node's
+ * thread pool, which costs the calling thread about 50 µs on a 2-core VM: a 1.3 MP gray photo in
+ * 64 KiB pieces cost it 2.4 ms, in 256 KiB pieces 1.4 ms. Larger pieces gained nothing more.
  */
-const SEGMENT_BYTES = 1 << 16;
+const SEGMENT_BYTES = 1 << 18;
 
 /**
  * Writes a PNG row by row (8-bit, 1–4 channels, not interlaced), handing on file pieces as they
