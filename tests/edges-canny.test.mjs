@@ -92,9 +92,27 @@ api('the input is left unchanged', () => {
   assert.equal(image.data, copy);
 });
 
+api('options.out: the map lands in the array given, the bits of a new one, on gray and color images', () => {
+  const r = rng(5);
+  for (const [w, h, channels] of [[37, 29, 1], [16, 16, 3], [1, 9, 4]]) {
+    const image = randomImage(r, w, h, channels, Uint8Array);
+    const options = { low: 30, high: 90, ksize: r.pick([3, 5, 7]) };
+    const want = canny(image, options).data;
+    const out = new Uint8Array(w * h).fill(77);
+    for (let k = 0; k < 2; k++) { // twice into the same array: nothing of the first call stays
+      const got = canny(image, { ...options, out });
+      assert.ok(got.data === out, 'the array given is returned');
+      assert.equal(out, want, `${w}×${h}×${channels}`);
+    }
+  }
+});
+
 api('bad arguments throw, naming them, and the next call works', () => {
   const image = fixtureImage('blurred');
   const want = canny(image, { low: 20, high: 60, ksize: 5 }).data;
+  const n = image.data.length;
+  const shared = new Uint8Array(2 * n); // an out that overlaps the image's last byte
+  shared.set(image.data);
   const memory = wasmMemoryBytes();
   const cases = [
     [() => canny(image), TypeError, /options/],
@@ -113,6 +131,11 @@ api('bad arguments throw, naming them, and the next call works', () => {
     [() => canny({ ...image, data: new Float32Array(image.data) }, { low: 1, high: 2 }), TypeError, /image\.data/],
     [() => canny({ ...image, data: new Uint16Array(image.data) }, { low: 1, high: 2 }), TypeError, /image\.data/],
     [() => canny({ ...image, width: 0 }, { low: 1, high: 2 }), RangeError, /image\.width/],
+    [() => canny(image, { low: 1, high: 2, out: new Float32Array(image.data.length) }), TypeError, /options\.out/],
+    [() => canny(image, { low: 1, high: 2, out: [] }), TypeError, /options\.out/],
+    [() => canny(image, { low: 1, high: 2, out: new Uint8Array(image.data.length - 1) }), RangeError, /options\.out/],
+    [() => canny(image, { low: 1, high: 2, out: image.data }), RangeError, /options\.out/],
+    [() => canny({ ...image, data: shared.subarray(0, n) }, { low: 1, high: 2, out: shared.subarray(n - 1, 2 * n - 1) }), RangeError, /options\.out/],
   ];
   for (const [fn, Class, pattern] of cases) {
     assertThrows(fn, Class, pattern);

@@ -29,10 +29,14 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   return { width: plan.outW, height: plan.outH, channels: img.channels, data };
 }
 
-/** The caller's `options.out`, checked: a Float32Array of the output's length, apart from the input. */
-export function checkOut(out: unknown, length: number, image: Image, name = 'options.out'): Float32Array {
-  if (!(out instanceof Float32Array)) throw typeError(name, 'a Float32Array', out);
-  if (out.length !== length) throw rangeError(name, `a Float32Array of length ${length} (outH × outW × channels)`, out);
+/**
+ * The caller's `options.out`, checked: an array of `type` (Float32Array unless told) and of the
+ * output's length, apart from the input.
+ */
+export function checkOut<T extends Float32Array | Uint8Array = Float32Array>(out: unknown, length: number, image: Image,
+  name = 'options.out', type: new (length: number) => T = Float32Array as unknown as new (length: number) => T): T {
+  if (!(out instanceof type)) throw typeError(name, `a ${type.name}`, out);
+  if (out.length !== length) throw rangeError(name, `a ${type.name} of length ${length} (outH × outW × channels)`, out);
   if (overlaps(out, image.data)) throw rangeError(name, 'an array that does not overlap image.data', out);
   return out;
 }

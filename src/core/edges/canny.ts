@@ -3,6 +3,7 @@
  * The parameters are checked in thresholds.ts, the work is done in ../wasm/edges.ts, and
  * reference.ts holds the plain transcription the tests compare with.
  */
+import { checkOut } from '../convolve/convolve.js';
 import { typeError } from '../errors.js';
 import { toGrayscale } from '../pixels/grayscale.js';
 import { checkPixels, pixelLimit } from '../limits.js';
@@ -22,9 +23,15 @@ export interface CannyOptions {
   L2gradient?: boolean;
   /** Largest width × height accepted (default 16383²); `false` for no limit. */
   limitInputPixels?: number | boolean;
+  /**
+   * A Uint8Array of width × height to write the edge map into (and return as `data`) instead of a
+   * new one: reusing it saves allocating, and first touching, the memory on every call. It must
+   * not overlap `image.data`.
+   */
+  out?: Uint8Array;
 }
 
-const OPTIONS = ['low', 'high', 'ksize', 'L2gradient', 'limitInputPixels'];
+const OPTIONS = ['low', 'high', 'ksize', 'L2gradient', 'limitInputPixels', 'out'];
 
 /**
  * Canny edges of an 8-bit image: 255 on an edge, 0 elsewhere, the very bytes
@@ -47,8 +54,10 @@ export function canny(image: Image, options: CannyOptions): Image<Uint8Array> {
   const o = optionsObject(options, 'options', OPTIONS);
   const params = checkCannyParams(o);
   checkPixels('The image', img.width, img.height, pixelLimit(o.limitInputPixels));
+  const length = img.width * img.height;
+  const data = o.out === undefined ? new Uint8Array(length) : checkOut(o.out, length, img, 'options.out', Uint8Array);
   const gray = img.channels === 1 ? img : toGrayscale(img);
-  const data = new Uint8Array(img.width * img.height);
   cannyEdges(gray.data as Uint8Array, img.width, img.height, params, data);
   return { width: img.width, height: img.height, channels: 1, data };
 }
+
