@@ -22,7 +22,8 @@
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -572,7 +573,12 @@ export function buildCase(seed, index) {
   if (kind === 'png' || kind === 'png-idat') {
     const { bytes, notes } = kind === 'png-idat' ? mutateIdatOnly(r) : mutatePng(r);
     const options = r.chance(0.1) ? { limitInputPixels: r.pick([1, 100, 1024, false, true]) } : undefined;
-    return { kind, bytes, notes, options };
+    // One case in three also goes through the streamed file path, in bands of 1 row to the default.
+    const stream = r.chance(1 / 3) ? {
+      color: r.chance(0.3), kernel: r.pick(['sobelX', 'gaussian5', 'box3']), border: r.pick(['constant', 'reflect', 'edge', 'wrap']),
+      bandBytes: r.pick([1, 64, 4096, 1 << 17]),
+    } : undefined;
+    return { kind, bytes, notes, options, stream };
   }
   if (kind === 'convolve-hostile') return { kind, ...hostileConvolve(r) };
   if (kind === 'grayscale-uint8' || kind === 'encode') {
@@ -634,7 +640,8 @@ async function loadLibrary() {
   // opinion on every mutated file; pngjs (tests/pngjs-reference.mjs) is the third, for the pixels.
   const codec = (await import(join(ROOT, 'dist/internal.js')).catch(() => undefined))?.browserPng;
   const { referenceDecodePng } = await import(join(ROOT, 'tests/pngjs-reference.mjs'));
-  lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec, referenceDecodePng };
+  const { tuneStreaming } = await import(join(ROOT, 'dist/internal.js'));
+  lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec, referenceDecodePng, tuneStreaming };
   return lib;
 }
 
@@ -712,6 +719,51 @@ function pngjsDecode(L, c) {
   }
 }
 
+let streamDir;
+/**
+ * The streamed file path on the same bytes (`convolveFile`, rows decoded and convolved band by
+ * band): when decodePng decodes them, the output file's pixels are those of the whole-image
+ * composition; when it rejects them, convolveFile rejects too, with the same class, the input's
+ * name in the message, and no output or temp file left behind.
+ */
+async function checkStreamed(L, c, image, error) {
+  streamDir ??= mkdtempSync(join(tmpdir(), 'conv2d-fuzz-stream-'));
+  const input = join(streamDir, 'in.png'), output = join(streamDir, 'out.png');
+  rmSync(output, { force: true });
+  writeFileSync(input, c.bytes);
+  const s = c.stream;
+  const kernel = s.kernel === 'sobelX' ? L.kernels.sobelX : s.kernel === 'gaussian5' ? L.kernels.gaussian(5) : L.kernels.box(3);
+  const options = { padding: 'same', border: s.border, limitInputPixels: c.options?.limitInputPixels, ...(s.color ? { dropAlpha: true } : { grayscale: true }) };
+  const old = L.tuneStreaming({ bandBytes: s.bandBytes });
+  let result;
+  try {
+    result = await L.convolveFile(input, output, kernel, options);
+  } catch (e) {
+    if (image) fail(`decodePng decodes a ${image.width}×${image.height} image but convolveFile rejects it: ${e?.message}`);
+    // Streaming stops at the header's size against the limit, before it reaches a later chunk's
+    // damage that decodePng (which checks the whole file's structure first) names instead.
+    const sizeFirst = error.constructor === Error && e instanceof RangeError && /limitInputPixels|side longer than/.test(e.message);
+    if (e?.constructor !== error.constructor && !sizeFirst) fail(`decodePng throws ${error.constructor.name}, convolveFile ${e?.constructor?.name}: ${e?.message}`);
+    if (!String(e.message).startsWith(`${input}: `)) fail(`convolveFile's error does not start with the input's name: ${e.message}`);
+    const left = readdirSync(streamDir).filter((f) => f !== 'in.png');
+    if (left.length) fail(`convolveFile rejected the input and left ${left.join(', ')}`);
+    return;
+  } finally {
+    L.tuneStreaming(old);
+  }
+  if (!image) fail(`decodePng rejects (${error.message}) but convolveFile writes a ${result.width}×${result.height} file`);
+  // The decoded RGBA without its alpha, for --color (convolveFile's dropAlpha).
+  const rgb = () => ({ ...image, channels: 3, data: image.data.filter((_, i) => i % 4 !== 3) });
+  const source = s.color ? rgb() : image;
+  const pipeline = { padding: 'same', border: s.border, grayscale: !s.color };
+  const want = L.decodePng(L.encodePng(L.convolveToUint8(source, kernel, pipeline)));
+  const got = L.decodePng(readFileSync(output));
+  if (got.width !== want.width || got.height !== want.height || !sameBytes(got.data, want.data)) {
+    const i = got.data.findIndex((v, k) => v !== want.data[k]);
+    fail(`convolveFile (bands of ${s.bandBytes} bytes, ${JSON.stringify(options)}) differs from the whole-image composition at byte ${i}`);
+  }
+}
+
 /** Runs one case and checks it; throws a Finding when the library breaks a promise. */
 export async function runCase(c) {
   const L = await loadLibrary();
@@ -729,7 +781,8 @@ export async function runCase(c) {
       if (other?.image) fail(`Node decodePng rejects (${e.message}) but the codec on fflate decodes a ${other.image.width}×${other.image.height} image`);
       if (reference.image && !(e instanceof RangeError)) fail(`Node decodePng rejects (${e.message}) but pngjs decodes a ${reference.image.width}×${reference.image.height} image`);
       if (other && other.error.constructor !== e.constructor) fail(`Node decodePng throws ${e.constructor.name}, the codec on fflate ${other.error.constructor.name}: ${other.error.message}`);
-      return 'rejected';
+      if (c.stream) await checkStreamed(L, c, undefined, e);
+      return c.stream ? 'rejected, streamed too' : 'rejected';
     }
     if (other?.error) fail(`the codec on fflate rejects (${other.error.message}) but Node decodePng decodes a ${image.width}×${image.height} image`);
     if (other && !sameBytes(other.image.data, image.data)) {
@@ -750,11 +803,12 @@ export async function runCase(c) {
     const again = L.decodePng(c.bytes.slice(), c.options);
     if (!sameBytes(image.data, again.data)) fail('two decodes of the same bytes differ');
     // And the pipeline accepts what the decoder returns.
+    if (c.stream) await checkStreamed(L, c, image, undefined);
     const gray = L.toGrayscale(image);
     const round = L.decodePng(L.encodePng(image));
     if (!sameBytes(round.data, image.data)) fail('encodePng → decodePng does not round-trip');
     L.toUint8(L.convolve2d(gray, L.kernels.sobelX, { padding: 'same' }), { map: 'abs' });
-    return 'decoded';
+    return c.stream ? 'decoded, streamed too' : 'decoded';
   }
   if (c.kind === 'convolve-hostile') {
     const mem = L.wasmMemoryBytes();
