@@ -114,6 +114,35 @@ export function finiteRangeF32(p: usize, count: i32, out: usize): void {
 }
 
 /**
+ * The largest finite |value| of `count` float32 values at `p` (0 when none), stored as a float32 at
+ * `out`, and at `out + 4` an i32: 1 when every value is finite, 0 when one is NaN or ±Infinity.
+ * What src/core/wasm/paths.ts needs before it trusts a fast path; four lanes a step: this scan
+ * runs before every float32 call that could take one, and took 3 ms at 2048² in JavaScript.
+ */
+export function magnitudeF32(p: usize, count: i32, out: usize): void {
+  const inf = f32x4.splat(Infinity);
+  let top = f32x4.splat(0);
+  let bad = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const a = f32x4.abs(v128.load(p + (<usize>i << 2)));
+    const finite = f32x4.lt(a, inf); // false for ±Infinity and NaN
+    top = f32x4.max(top, v128.and(a, finite)); // a non-finite lane counts as 0
+    bad = v128.or(bad, v128.not(finite));
+  }
+  let m = max<f32>(max<f32>(f32x4.extract_lane(top, 0), f32x4.extract_lane(top, 1)),
+    max<f32>(f32x4.extract_lane(top, 2), f32x4.extract_lane(top, 3)));
+  let allFinite = !v128.any_true(bad);
+  for (; i < count; i++) {
+    const a = abs<f32>(load<f32>(p + (<usize>i << 2)));
+    if (a < Infinity) m = max<f32>(m, a);
+    else allFinite = false;
+  }
+  store<f32>(out, m);
+  store<i32>(out, allFinite ? 1 : 0, 4);
+}
+
+/**
  * Float32 values → bytes in place as toUint8's "normalize": ((v − lo) · 255) / range in float64
  * (the TS expression, multiply first), then round half to even and clip; NaN → 0.
  */

@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, kernels, toGrayscale, toUint8 } from '../dist/node/index.js';
-import { referenceConvolve2d } from '../dist/internal.js';
+import { checkKernel, choosePath, factorsFor, planConvolution, referenceConvolve2d } from '../dist/internal.js';
 import { float32Convolve } from './helpers.mjs';
 
 const FLT_MAX = 3.4028234663852886e38;
@@ -216,6 +216,31 @@ fallback('separable: no intermediate overflow where every product is finite', ()
   const want = convolve2d(image, kernel, { mode: 'correlation', method: 'direct' }).data;
   assert.is(want[0], 110);
   same(Array.from(got.subarray(0, 8)), Array.from(want.subarray(0, 8)), 'auto');
+});
+
+// The scan behind these decisions (paths.ts `magnitude`, assembly/pixels.ts `magnitudeF32`) reads
+// the image in 16384-value pieces, four lanes at a time with a scalar tail: one bad value
+// anywhere, in a lane, in a tail or in a later piece, must be seen.
+fallback('one NaN, Infinity or huge value anywhere sends fast paths to the direct sum', () => {
+  const width = 181, height = 183; // 33123 values: two whole pieces and a tail of 355, itself 3 past a lane
+  const kernel = checkKernel(Array.from({ length: 15 }, (_, i) => Array.from({ length: 15 }, (_, j) => (i + 1) * (j + 2) / 100)));
+  const plan = planConvolution({ padding: 'same' }, height, width, 15, 15);
+  const factors = factorsFor(kernel, plan);
+  assert.ok(factors, 'a rank-1 kernel');
+  const positions = [0, 1, 2, 3, 4, 16383, 16384, 16385, 32767, 32768, 33119, 33120, 33121, 33122];
+  for (const at of positions) {
+    // The FFT needs every value finite and max|P|·Σ|K| ≤ 1e9; the two passes only max|P|·Σ|u| ≤ 1e37.
+    for (const [value, separable] of [[NaN, 'separable'], [Infinity, 'separable'], [-Infinity, 'separable'], [1e38, 'direct'], [-1e9, 'separable']]) {
+      const data = new Float32Array(width * height).fill(0.5);
+      data[at] = value;
+      const image = { width, height, channels: 1, data };
+      assert.is(choosePath(image, kernel, { ...plan, method: 'fft' }, factors), 'direct', `fft asked, ${value} at ${at}`);
+      assert.is(choosePath(image, kernel, { ...plan, method: 'separable' }, factors), separable, `separable asked, ${value} at ${at}`);
+    }
+    const data = new Float32Array(width * height).fill(0.5);
+    data[at] = -7;
+    assert.is(choosePath({ width, height, channels: 1, data }, kernel, { ...plan, method: 'fft' }, factors), 'fft', `a finite -7 at ${at}`);
+  }
 });
 
 fallback.run();

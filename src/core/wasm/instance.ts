@@ -39,6 +39,7 @@ export interface ModuleExports {
     cval: number, plane: Ptr, left: number): void;
   mapToU8(p: Ptr, count: number, absolute: boolean): void;
   finiteRangeF32(p: Ptr, count: number, out: Ptr): void;
+  magnitudeF32(p: Ptr, count: number, out: Ptr): void;
   normalizeToU8(p: Ptr, count: number, lo: number, range: number): void;
   grayQ15U8(src: Ptr, dst: Ptr, n: number, channels: number): void;
   grayQ15U16(src: Ptr, dst: Ptr, n: number, channels: number): void;
