@@ -41,4 +41,17 @@ bugs('core/png/codec rejects a stored block whose NLEN does not match LEN, as th
   assert.match(outcome(codec.decodePng), /Invalid PNG/);
 });
 
+// src/core/png/fflate.ts (FUZZING.md finding 8, seed 20261205 case 38262): PngSuite oi4n0g16.png with
+// two bits flipped in IDAT, so a dynamic block's code-length code is no longer a complete prefix
+// code. Node's zlib rejects it ("invalid code lengths set"); fflate builds its tables without that
+// check, decodes to bytes whose Adler-32 matches, and the codec returns a 32×32 image.
+bugs('core/png/codec rejects an incomplete code-length code, as the Node decoder does', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { decodePng } = await import('../dist/node/index.js');
+  const codec = (await import('../dist/internal.js')).browserPng;
+  const png = readFileSync(new URL('./fixtures/fuzz/finding-8.png', import.meta.url));
+  assert.throws(() => decodePng(png), /invalid code lengths set/);
+  assert.throws(() => codec.decodePng(png), /Invalid PNG/);
+});
+
 bugs.run();
