@@ -219,15 +219,15 @@ fallback('separable: no intermediate overflow where every product is finite', ()
 });
 
 // The scan behind these decisions (paths.ts `magnitude`, assembly/pixels.ts `magnitudeF32`) reads
-// the image in 16384-value pieces, four lanes at a time with a scalar tail: one bad value
+// the image in 65536-value pieces, four lanes at a time with a scalar tail: one bad value
 // anywhere, in a lane, in a tail or in a later piece, must be seen.
 fallback('one NaN, Infinity or huge value anywhere sends fast paths to the direct sum', () => {
-  const width = 181, height = 183; // 33123 values: two whole pieces and a tail of 355, itself 3 past a lane
+  const width = 363, height = 367; // 133221 values: two whole pieces, then 2149, itself 1 past a lane
   const kernel = checkKernel(Array.from({ length: 15 }, (_, i) => Array.from({ length: 15 }, (_, j) => (i + 1) * (j + 2) / 100)));
   const plan = planConvolution({ padding: 'same' }, height, width, 15, 15);
   const factors = factorsFor(kernel, plan);
   assert.ok(factors, 'a rank-1 kernel');
-  const positions = [0, 1, 2, 3, 4, 16383, 16384, 16385, 32767, 32768, 33119, 33120, 33121, 33122];
+  const positions = [0, 1, 2, 3, 4, 65535, 65536, 65537, 131071, 131072, 133216, 133219, 133220];
   for (const at of positions) {
     // The FFT needs every value finite and max|P|·Σ|K| ≤ 1e9; the two passes only max|P|·Σ|u| ≤ 1e37.
     for (const [value, separable] of [[NaN, 'separable'], [Infinity, 'separable'], [-Infinity, 'separable'], [1e38, 'direct'], [-1e9, 'separable']]) {
