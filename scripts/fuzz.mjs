@@ -633,14 +633,13 @@ let lib;
 async function loadLibrary() {
   if (lib) return lib;
   const index = await import(join(ROOT, 'dist/node/index.js'));
-  const { wasmMemoryBytes } = await import(join(ROOT, 'dist/internal.js'));
+  const { wasmMemoryBytes, tuneStreaming } = await import(join(ROOT, 'dist/internal.js'));
   const { referenceConvolve2d } = await import(join(ROOT, 'dist/internal.js'));
   const { float32Convolve } = await import(join(ROOT, 'tests/helpers.mjs'));
   // The PNG codec on fflate (the browser entry) promises the Node entry's bytes exactly: a second
   // opinion on every mutated file; pngjs (tests/pngjs-reference.mjs) is the third, for the pixels.
   const codec = (await import(join(ROOT, 'dist/internal.js')).catch(() => undefined))?.browserPng;
   const { referenceDecodePng } = await import(join(ROOT, 'tests/pngjs-reference.mjs'));
-  const { tuneStreaming } = await import(join(ROOT, 'dist/internal.js'));
   lib = { ...index, wasmMemoryBytes, referenceConvolve2d, float32Convolve, codec, referenceDecodePng, tuneStreaming };
   return lib;
 }
@@ -727,7 +726,13 @@ let streamDir;
  * name in the message, and no output or temp file left behind.
  */
 async function checkStreamed(L, c, image, error) {
-  streamDir ??= mkdtempSync(join(tmpdir(), 'conv2d-fuzz-stream-'));
+  if (!streamDir) {
+    // Under the parent, inside its folder (children are killed with SIGKILL, so the parent removes
+    // it); a replayed case makes its own and removes it on exit.
+    const parent = process.env.CONV2D_FUZZ_TMP;
+    streamDir = mkdtempSync(join(parent ?? tmpdir(), parent ? 'child-' : 'conv2d-fuzz-stream-'));
+    if (!parent) process.on('exit', () => rmSync(streamDir, { recursive: true, force: true }));
+  }
   const input = join(streamDir, 'in.png'), output = join(streamDir, 'out.png');
   rmSync(output, { force: true });
   writeFileSync(input, c.bytes);
@@ -806,8 +811,8 @@ export async function runCase(c) {
     // Determinism: uninitialised memory (pngjs' failure mode) would differ between two decodes.
     const again = L.decodePng(c.bytes.slice(), c.options);
     if (!sameBytes(image.data, again.data)) fail('two decodes of the same bytes differ');
-    // And the pipeline accepts what the decoder returns.
     if (c.stream) await checkStreamed(L, c, image, undefined);
+    // And the pipeline accepts what the decoder returns.
     const gray = L.toGrayscale(image);
     const round = L.decodePng(L.encodePng(image));
     if (!sameBytes(round.data, image.data)) fail('encodePng → decodePng does not round-trip');
@@ -1021,11 +1026,15 @@ async function parent(args) {
     }
   };
 
+  // The children's streamed-file cases write here (see checkStreamed); removed at the end.
+  const streamRoot = mkdtempSync(join(tmpdir(), 'conv2d-fuzz-stream-'));
   const runJob = () => new Promise((resolveJob) => {
     let proc, current, timer, ready = false;
     const spawn = () => {
       ready = false;
-      proc = fork(fileURLToPath(import.meta.url), ['--child'], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      proc = fork(fileURLToPath(import.meta.url), ['--child'], {
+        serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CONV2D_FUZZ_TMP: streamRoot },
+      });
       let stderr = '';
       proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
       proc.on('message', (msg) => {
@@ -1093,6 +1102,7 @@ async function parent(args) {
   }, 60000);
   await Promise.all(Array.from({ length: args.jobs }, runJob));
   clearInterval(progress);
+  rmSync(streamRoot, { recursive: true, force: true });
   const seconds = (Date.now() - started) / 1000;
   const summary = { seed, minutes: args.minutes, jobs: args.jobs, seconds: Math.round(seconds), cases: stats.cases, rate: Math.round(stats.cases / seconds), findings: stats.findings, distinct: [...seen.entries()].map(([sig, n]) => ({ signature: sig, count: n })), hangs: stats.hangs, crashes: stats.crashes, childRestarts: stats.restarts, maxChildRssMB: Math.round(stats.maxRssMB), byKind: stats.byKind, byResult: stats.byResult };
   writeFileSync(join(args.out, `summary-${seed}.json`), JSON.stringify(summary, null, 1));

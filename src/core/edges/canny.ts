@@ -60,4 +60,3 @@ export function canny(image: Image, options: CannyOptions): Image<Uint8Array> {
   cannyEdges(gray.data as Uint8Array, img.width, img.height, params, data);
   return { width: img.width, height: img.height, channels: 1, data };
 }
-

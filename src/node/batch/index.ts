@@ -7,8 +7,9 @@
  *
  * Memory stays flat however many inputs there are: directories are read as streams and never
  * listed whole, and at most 3 × jobs images are handed to the pool at a time (two running on
- * each of the jobs threads, one more each queued so no thread waits). What grows with the input count is the report (a few short
- * strings per input) and the sets of paths that stop one output from overwriting another input.
+ * each of the `jobs` threads, and one more each queued so no thread waits). What grows with the
+ * input count is the report (a few short strings per input) and the sets of paths that stop one
+ * output from overwriting another input.
  */
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
@@ -149,10 +150,10 @@ export async function convolveFiles(
 export const IMAGES_PER_THREAD = 2;
 
 /**
- * A pool of `jobs` worker threads that each run worker.ts on IMAGES_PER_THREAD images at a time, for the
- * convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms unused (a
- * local run keeps them for the whole run and destroys the pool at the end; a queue worker, in
- * ../../queue, keeps its pool between images).
+ * A pool of `jobs` worker threads that each run worker.ts on IMAGES_PER_THREAD images at a time,
+ * for the convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms
+ * unused (a local run keeps them for the whole run and destroys the pool at the end; a queue
+ * worker, in ../../queue, keeps its pool between images).
  * @example
  * const pool = await createBatchPool(2, checkFileOptions({ outDir: 'out' }, [], checkConvolution(kernels.edge, {}, undefined)).workerData);
  * await pool.run({ input: 'a.png', output: 'out/a.png' }) // { ok: true, width: 640, height: 480, pixels: 307200 }
