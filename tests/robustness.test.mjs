@@ -311,10 +311,15 @@ words('a second SIGINT ends a run at once (exit 130)', async () => {
   try {
     mkdirSync(join(dir, 'in'));
     const image = encodePng(randomGray(17, 1500, 1000));
-    for (let i = 0; i < 30; i++) writeFileSync(join(dir, 'in', `p${i}.png`), image);
+    for (let i = 0; i < 200; i++) writeFileSync(join(dir, 'in', `p${i}.png`), image);
     const child = spawn(process.execPath, [MAIN, 'in', '--out-dir', 'out', '--jobs', '1', '-k', 'gaussian:3'], { cwd: dir, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Signalled once the run is under way (its first image written), not after a fixed time: a
+    // fast machine finishes a small batch before any fixed wait ends.
+    const written = () => { try { return readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.png')).length; } catch { return 0; } };
+    const deadline = Date.now() + 20_000;
+    while (written() < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(written() < 200, 'the run was still going when signalled');
     child.kill('SIGINT');
     child.kill('SIGINT');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
