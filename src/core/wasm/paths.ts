@@ -68,13 +68,15 @@ function magnitude(image: Image, cval: number): { max: number; finite: boolean }
   const ptr = layout.take(Math.min(SCAN_CHUNK, data.length) * 4);
   const out = layout.take(8);
   reserve(wasm, layout.end, 'A float32 image scan');
+  // Views made once, after growing: nothing in the loop grows memory.
+  const staged = new Float32Array(wasm.memory.buffer, ptr, Math.min(SCAN_CHUNK, data.length));
+  const result = new DataView(wasm.memory.buffer, out, 8);
   let max = Math.abs(cval);
   let finite = true;
   for (let i = 0; i < data.length; i += SCAN_CHUNK) {
     const piece = data.subarray(i, i + SCAN_CHUNK);
-    new Float32Array(wasm.memory.buffer, ptr, piece.length).set(piece);
+    staged.set(piece);
     wasm.magnitudeF32(ptr, piece.length, out);
-    const result = new DataView(wasm.memory.buffer, out, 8);
     max = Math.max(max, result.getFloat32(0, true));
     finite &&= result.getInt32(4, true) === 1;
   }
