@@ -1,5 +1,6 @@
 // The WebAssembly module: convolution kernels on linear memory. This file is the memory map and
-// the list of exports; each job lives in a file of its own:
+// the list of exports of the module browsers load; Node's (./node.ts) adds the PNG codec's row
+// work (./png.ts). Each job lives in a file of its own:
 //   pad.ts     the caller's pixels → padded float32 planes and bands (every border mode)
 //   direct.ts  the direct sum, SIMD along rows (start with `convolvePlane`, the hot loop)
 //   fft.ts     overlap-save tiles through the 2-D DFT in float64
@@ -7,7 +8,7 @@
 //   edges.ts   Canny as OpenCV computes it (its own memory map)
 //   gradient.ts  gradient magnitude and direction (cv2.magnitude, cv2.phase) from dx, dy bands,
 //              and the fused 3×3 Sobel / Scharr pair
-//   filter.ts  PNG's row filters for the encoder
+//   png.ts     PNG's row filters both ways, and rows to RGBA (Node's module only)
 //
 // Memory map (planned by src/core/wasm/instance.ts, the only code that touches this memory):
 //   src      the caller's pixels, copied in unchanged (u8, u16 or f32, channels interleaved)
@@ -25,7 +26,6 @@ export * from './fft';
 export * from './pixels';
 export * from './edges';
 export * from './gradient';
-export * from './filter';
 
 /** First free byte after static data: where the TS side starts its scratch area. */
 export function heapBase(): usize {

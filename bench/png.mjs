@@ -1,4 +1,5 @@
-// PNG codec benchmark (npm run bench:png): decode of a 1280×1000 RGB photo PNG and encode of its
+// PNG codec benchmark (npm run bench:png): decode of a 1280×1000 RGB photo PNG (as sharp writes it,
+// without filters, and as libpng does by default, filtered adaptively) and encode of its
 // convolved 8-bit gray result, by this library (node:zlib), by pngjs (the old Node codec) and by
 // sharp (libspng/libpng + zlib), medians of runs in turn in one process (decode: 41 runs, so that
 // both sides reach the steady state where freed output buffers are reused; the first runs of a
@@ -25,13 +26,18 @@ const faults = () => process.resourceUsage().minorPageFault;
 /** Page faults per run of the last `race`'s jobs (medians): fresh memory being touched. */
 let lastFaults = {};
 
-/** Runs each job `runs` times, in turn, after one warm-up; returns median ms per job. */
-async function race(jobs, runs = RUNS) {
+/**
+ * Runs each job `runs` times, in turn, after one warm-up; returns median ms per job. With `collect`
+ * a full collection runs (untimed) before each timed run, so that outputs dropped by earlier runs
+ * are freed and new ones land on memory already faulted in: first-touch costs left out, on both sides.
+ */
+async function race(jobs, runs = RUNS, collect = false) {
   const times = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
   const faulted = Object.fromEntries(Object.keys(jobs).map((k) => [k, []]));
   for (const f of Object.values(jobs)) await f();
   for (let r = 0; r < runs; r++) {
     for (const [name, f] of Object.entries(jobs)) {
+      if (collect) globalThis.gc();
       const f0 = faults();
       const t = performance.now();
       await f();
@@ -47,19 +53,31 @@ console.log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}; photo
 // Two races: ours against sharp, then ours against pngjs. pngjs makes megabytes of JavaScript
 // garbage a decode, and in a three-way race the collections it causes land on whoever allocates
 // next (measured: our median rose from ~13 to 19–21 ms with pngjs in the same race).
-const decode = await race({
-  'conv2d-wasm decodePng': () => decodePng(photoPng),
-  'sharp raw()': () => sharp(photoPng).raw().toBuffer(),
-  // The same output as decodePng's (RGBA): like for like.
-  'sharp ensureAlpha().raw()': () => sharp(photoPng).ensureAlpha().raw().toBuffer(),
-}, 41);
-const decodeFaults = lastFaults;
+/** Ours against sharp on `png`; the same output as decodePng's (RGBA) is sharp's ensureAlpha(): like for like. */
+const decodeJobs = (png) => ({
+  'conv2d-wasm decodePng': () => decodePng(png),
+  'sharp raw()': () => sharp(png).raw().toBuffer(),
+  'sharp ensureAlpha().raw()': () => sharp(png).ensureAlpha().raw().toBuffer(),
+});
+// sharp writes without filters by default; libpng's own default (and most PNGs in the wild) filters
+// each row adaptively, mostly Paeth and Average on photos. Unfiltering is then real work.
+const adaptivePng = await sharp(photoPng).png({ adaptiveFiltering: true }).toBuffer();
+const tables = [];
+for (const [what, png] of [['the photo as sharp writes it (no filters)', photoPng], [`the same photo filtered adaptively (${adaptivePng.length} bytes)`, adaptivePng]]) {
+  for (const collect of [false, true]) {
+    const times = await race(decodeJobs(png), 41, collect);
+    const how = collect ? 'a collection before each run, first-touch costs left out' : 'first-touch costs included as they fall';
+    tables.push({ title: `decode of ${what} (medians of 41, ${how}) | ms | × sharp raw() | page faults a run`, times, faults: lastFaults });
+  }
+}
 const reference = await race({
   'conv2d-wasm decodePng': () => decodePng(photoPng),
   'pngjs PNG.sync.read': () => pngjs.PNG.sync.read(photoPng),
 }, 21);
-console.log('\ndecode (medians of 41, first-touch costs included as they fall) | ms | × sharp raw() | page faults a run');
-for (const [k, v] of Object.entries(decode)) console.log(`${k} | ${v.toFixed(1)} | ${(v / decode['sharp raw()']).toFixed(2)} | ${decodeFaults[k]}`);
+for (const { title, times, faults: counts } of tables) {
+  console.log(`\n${title}`);
+  for (const [k, v] of Object.entries(times)) console.log(`${k} | ${v.toFixed(1)} | ${(v / times['sharp raw()']).toFixed(2)} | ${counts[k]}`);
+}
 console.log('\ndecode, the old Node codec (medians of 21) | ms | × decodePng');
 for (const [k, v] of Object.entries(reference)) console.log(`${k} | ${v.toFixed(1)} | ${(v / reference['conv2d-wasm decodePng']).toFixed(2)}`);
 

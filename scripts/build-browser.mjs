@@ -36,6 +36,16 @@ const sourcesOf = (result) => Object.keys(result.metafile.inputs).map((p) => {
   const pkg = /^node_modules\/(@[^/]+\/)?[^/]+\//.exec(p);
   return pkg ? `${pkg[0]}package.json` : p;
 });
+/**
+ * The browsers' WebAssembly module (without the PNG row work, which browsers run in JavaScript) in
+ * place of Node's, as package.json's "browser" field does for an app's bundler.
+ */
+const browserWasm = {
+  name: 'browser-wasm',
+  setup(b) {
+    b.onResolve({ filter: /\/module\.generated\.js$/ }, (args) => ({ path: join(args.resolveDir, 'module-browser.generated.ts') }));
+  },
+};
 /** Bundles worker-source.self.ts (the self-contained file's own text as the worker) in place of worker-source.generated.ts. */
 const selfWorker = {
   name: 'self-worker',
@@ -70,7 +80,7 @@ function asLibraryFunction(text) {
 const placeholder = {
   name: 'wasm-placeholder',
   setup(b) {
-    b.onLoad({ filter: /module\.generated\.ts$/ }, () => ({
+    b.onLoad({ filter: /module(-browser)?\.generated\.ts$/ }, () => ({
       contents: `export const MODULE_WASM = ${JSON.stringify(MARK)};`, loader: 'ts',
     }));
   },
@@ -96,7 +106,7 @@ export async function buildBrowser(root = fileURLToPath(new URL('..', import.met
     '',
   ].join('\n'));
 
-  const page = await build({ ...common, absWorkingDir: root, entryPoints: ['src/browser/index.ts'], metafile: true, plugins: [selfWorker] });
+  const page = await build({ ...common, absWorkingDir: root, entryPoints: ['src/browser/index.ts'], metafile: true, plugins: [selfWorker, browserWasm] });
   checkNoNode(page, 'the browser bundle');
   const pageText = asLibraryFunction(page.outputFiles[0].text);
   writeIfChanged(`${root}dist/browser/conv2d-wasm.js`, pageText);

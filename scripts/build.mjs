@@ -1,7 +1,8 @@
 // `npm run build`: the incremental build. Each step runs only when its inputs changed:
-//   1. WebAssembly: asc on assembly/ (+ asconfig.json, the compiler's version) -> build/module.wasm,
-//      embedded as a string (a character per byte) in src/core/wasm/module.generated.ts. Stamped
-//      by content hash.
+//   1. WebAssembly: asc on assembly/ (+ asconfig.json, the compiler's version): Node's module
+//      (assembly/node.ts) -> build/module.wasm and the browsers' (assembly/index.ts, without the
+//      PNG row work) -> build/module-browser.wasm, each embedded as a string (a character per byte)
+//      in src/core/wasm/module.generated.ts and module-browser.generated.ts. Stamped by content hash.
 //   2. Browser: the Web Worker text and dist/browser/conv2d-wasm.js (scripts/build-browser.mjs),
 //      stamped with every file esbuild read last time.
 //   3. TypeScript: `tsc -b` with incremental build info (build/tsconfig.tsbuildinfo), started only
@@ -31,11 +32,14 @@ const version = (pkg) => JSON.parse(readFileSync(join(root, 'node_modules', pkg,
 // 1. WebAssembly.
 // The embedder is an input too: a change in how the bytes are embedded must re-embed them.
 const wasmInputs = [...listFiles(root, 'assembly', '.ts'), 'asconfig.json', 'scripts/embed-wasm.mjs'];
-const wasmOutputs = ['build/module.wasm', 'src/core/wasm/module.generated.ts'];
+const wasmOutputs = ['build/module.wasm', 'build/module-browser.wasm', 'src/core/wasm/module.generated.ts',
+  'src/core/wasm/module-browser.generated.ts'];
 const ascVersion = `assemblyscript ${version('assemblyscript')}`;
 if (force || !upToDate(root, 'wasm', wasmInputs, wasmOutputs, ascVersion)) {
-  run('node_modules/assemblyscript/bin/asc.js', ['assembly/index.ts', '--target', 'release']);
-  say(`wasm: ${embedWasm(root)} bytes`);
+  run('node_modules/assemblyscript/bin/asc.js', ['assembly/node.ts', '--target', 'release']);
+  run('node_modules/assemblyscript/bin/asc.js', ['assembly/index.ts', '--target', 'browser']);
+  const { node, browser } = embedWasm(root);
+  say(`wasm: ${node} bytes (Node), ${browser} bytes (browsers)`);
   writeStamp(root, 'wasm', wasmInputs, ascVersion);
 }
 

@@ -29,7 +29,7 @@ import { PngRowReader, PngRowWriter, type RowInflater } from '../core/png/stream
 import type { PngHeader } from '../core/png/check.js';
 import type { ConvolveOptions, Kernel } from '../core/types.js';
 import { checkKernel, oneOf, optionsObject, type KernelMatrix } from '../core/validate.js';
-import { filterRowsWasm } from '../core/wasm/filter.js';
+import { filterRowsWasm, unfilterRowsWasm } from '../core/wasm/png-rows.js';
 import { choosePath, convolveRowsWasm, type Path } from '../core/wasm/paths.js';
 import { MAPS, PNG_FILTERS } from '../core/vocabulary.js';
 import { commitTemp, discardTemp, fileKind, openTemp, syncTemp, type TempFile } from './files.js';
@@ -348,7 +348,7 @@ async function stream(
         return state.held;
       },
       row: (y, pixels) => state!.row(y, pixels),
-    }, nodeZlib.crc32, (expected, onData, onEnd) => (inflater = new NodeRowInflater(expected, onData, onEnd)));
+    }, nodeZlib.crc32, (expected, onData, onEnd) => (inflater = new NodeRowInflater(expected, onData, onEnd)), unfilterRowsWasm);
     const piece = spareBuffers.take();
     const check = () => {
       if (inflater?.failure) throw named(input, inflater.failure);

@@ -20,7 +20,7 @@ import { decodePng as decode, type DecodeOptions } from '../core/png/decode.js';
 import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
 import { fflateZlib } from '../core/png/fflate.js';
 import { INFLATE_PIECE, type PngZlib } from '../core/png/zlib.js';
-import { filterRowsWasm } from '../core/wasm/filter.js';
+import { filterRowsWasm, rgbaRowsWasm, unfilterRowsWasm } from '../core/wasm/png-rows.js';
 import type { Image } from '../core/types.js';
 import { hasPngSignature } from '../core/vocabulary.js';
 import { checkDepth } from '../core/pixels/depth.js';
@@ -223,7 +223,9 @@ export const nodeIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) => {
 export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
 export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array>;
 export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
-  return decode(bytes, options, nodeZlib);
+  // Node instantiates the module synchronously: rows are unfiltered and expanded in WebAssembly (as
+  // they are filtered for encoding).
+  return decode(bytes, options, nodeZlib, { unfilter: unfilterRowsWasm, rgbaRows: rgbaRowsWasm });
 }
 
 /**

@@ -17,7 +17,7 @@ import { decodeArgs } from '../decode-args.js';
 import { checkPixels } from '../limits.js';
 import type { Image } from '../types.js';
 import { SAMPLES, checkPng, inflatedLength, type PngHeader, type PngInfo } from './check.js';
-import { rowUnfilterer, type RowHandler } from './rows.js';
+import { eachRow, rowUnfilterer, unfilterRows, type RowsHandler, type RowsUnfilter } from './rows.js';
 import type { PngZlib } from './zlib.js';
 
 /** Options of `decodePng` and `readPng`. */
@@ -94,6 +94,12 @@ export function readExtras(bytes: Uint8Array, info: PngInfo): Extras {
     at += 12 + length;
   }
   return extrasOf(info.colorType, chunks);
+}
+
+/** A platform's faster row work for the decoder; JavaScript's is used for what it leaves out. */
+export interface PngRowsPlatform {
+  unfilter?: RowsUnfilter;
+  rgbaRows?: RgbaRows;
 }
 
 /** Turns `w` unfiltered pixels at `src[s…]` into RGBA at `dst[d…]` (8-bit, or 16-bit for `makeExpander16`'s). */
@@ -304,18 +310,39 @@ export function makeExpander16(header: PngHeader, extras: Extras): Expander {
 }
 
 /**
- * The `RowHandler` that expands each unfiltered row into its place in a whole image `out`
- * (width × height pixels of `pixelBytes` bytes: 4, or 8 for 16-bit samples): a plain file's rows
- * (and Adam7 pass 7's, whose pixels are adjacent) straight into place; other Adam7 pass rows into
- * a line first, then scattered, pass pixel (x, y) going to image pixel (x0 + x·dx, y0 + y·dy).
+ * A platform's own expansion of whole blocks of 8-bit gray (channels 1), gray + alpha (2) or RGB
+ * (3) rows to RGBA, as `makeExpander`'s loops do it: `rows` rows of `w` pixels whose bytes start
+ * at `block[at]`, `stride` bytes apart, to `dst` from `d`, rows adjacent. Node's runs in
+ * WebAssembly (src/core/wasm/png-rows.ts).
+ */
+export type RgbaRows = (block: Uint8Array, at: number, stride: number, rows: number, w: number, channels: 1 | 2 | 3,
+  dst: Uint8Array, d: number) => void;
+
+/**
+ * The channels `RgbaRows` takes for this file's rows, or 0 if it cannot expand them: it does plain
+ * 8-bit gray, gray + alpha and RGB without a tRNS key.
+ */
+export function rgbaChannels({ bitDepth, colorType }: PngHeader, { transColor }: Extras): 0 | 1 | 2 | 3 {
+  if (bitDepth !== 8 || transColor) return 0;
+  return colorType === 0 ? 1 : colorType === 4 ? 2 : colorType === 2 ? 3 : 0;
+}
+
+/**
+ * The `RowsHandler` that expands each block of unfiltered rows into its place in a whole image
+ * `out` (width × height pixels of `pixelBytes` bytes: 4, or 8 for 16-bit samples): a plain file's
+ * rows (and Adam7 pass 7's, whose pixels are adjacent) straight into place; other Adam7 pass rows
+ * into a line first, then scattered, pass pixel (x, y) going to image pixel (x0 + x·dx, y0 + y·dy).
+ * With `fast` (and the channels it takes) a plain file's blocks go through it whole.
  * @example
  * const push = rowUnfilterer(header, imageRows(header, makeExpander(header, extras), out, 4));
  */
-export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Array, pixelBytes: 4 | 8): RowHandler {
+export function imageRows(header: PngHeader, expand: Expander, out: Uint8Array, pixelBytes: 4 | 8,
+  fast?: { rows: RgbaRows; channels: 1 | 2 | 3 }): RowsHandler {
+  const { width } = header;
   const line = new Uint8Array(width * pixelBytes);
   const lineWords = new Uint32Array(line.buffer);
   const k = pixelBytes >> 2; // Uint32 words a pixel
-  return (row, { x0, y0, dx, dy, width: w }, y) => {
+  const byRow = eachRow(header, (row, { x0, y0, dx, dy, width: w }, y) => {
     const at = ((y0 + y * dy) * width + x0) * pixelBytes;
     if (dx === 1) {
       expand(row, 1, w, out, at);
@@ -328,10 +355,11 @@ export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Arra
       dst[o] = lineWords[i];
       if (k === 2) dst[o + 1] = lineWords[i + 1];
     }
-  };
+  });
+  if (!fast || header.interlace) return byRow;
+  const stride = width * fast.channels + 1;
+  return (block, at, rows, _pass, y) => fast.rows(block, at + 1, stride, rows, width, fast.channels, out, y * width * 4);
 }
-
-
 
 /**
  * Decodes PNG bytes to 8-bit RGBA with the given zlib: 16-bit samples are rescaled to 8 bits,
@@ -339,7 +367,7 @@ export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Arra
  * `options.depth: 16` gives 16-bit RGBA instead (16-bit files as stored, others times 257).
  * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
  * `options.limitInputPixels` for one with too many pixels, before anything is inflated. The entries
- * (src/node/png.ts, src/browser/png.ts) bind the zlib; use theirs.
+ * (src/node/png.ts, src/browser/png.ts) bind the zlib, and Node its WebAssembly row work; use theirs.
  *
  * The stream is inflated in bounded pieces and each row expanded into the output as soon as it is
  * whole, so the peak is the output plus a few rows and one piece of the inflater.
@@ -347,9 +375,12 @@ export function imageRows({ width }: PngHeader, expand: Expander, out: Uint8Arra
  * const image = decodePng(bytes, undefined, nodeZlib);
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
  */
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }, zlib: PngZlib): Image<Uint16Array>;
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib): Image<Uint8Array | Uint16Array>;
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib): Image<Uint8Array | Uint16Array> {
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }, zlib: PngZlib,
+  platform?: PngRowsPlatform): Image<Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib,
+  platform?: PngRowsPlatform): Image<Uint8Array | Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions | undefined, zlib: PngZlib,
+  platform: PngRowsPlatform = {}): Image<Uint8Array | Uint16Array> {
   const { bytes: input, limit, depth } = decodeArgs(bytes, options);
   const info = checkPng(input, zlib.crc32);
   const { width, height } = info;
@@ -363,7 +394,10 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOption
   const extras = readExtras(input, info);
   const data = depth === 16 ? new Uint16Array(width * height * 4) : new Uint8Array(width * height * 4);
   const expand = depth === 16 ? makeExpander16(info, extras) : makeExpander(info, extras);
-  const push = rowUnfilterer(info, imageRows(info, expand, new Uint8Array(data.buffer), pixelBytes));
+  const channels = depth === 16 || !platform.rgbaRows ? 0 : rgbaChannels(info, extras);
+  const fast = channels ? { rows: platform.rgbaRows!, channels } : undefined;
+  const push = rowUnfilterer(info, imageRows(info, expand, new Uint8Array(data.buffer), pixelBytes, fast),
+    platform.unfilter ?? unfilterRows);
   // A bad row (unknown filter type, palette index out of range) is thrown only once the whole
   // stream has inflated soundly: a damaged stream stays the first error reported, as when the
   // stream was inflated whole before any row was read. Rows after a bad one are skipped.

@@ -91,7 +91,7 @@ export function filterRow(
 /**
  * Filters a block of rows: `rows` rows of `n` bytes from `src` (the row above the first: `above`,
  * or zeros when null) into `out` at `outAt`, each its type byte and then its filtered bytes.
- * `filterRows` does it in JavaScript; src/core/wasm/filter.ts's `filterRowsWasm` in WebAssembly.
+ * `filterRows` does it in JavaScript; src/core/wasm/png-rows.ts's `filterRowsWasm` in WebAssembly.
  */
 export type RowsFilter = (type: number, src: Uint8Array, above: Uint8Array | null, rows: number, n: number, bpp: number,
   out: Uint8Array, outAt: number) => void;

@@ -23,7 +23,7 @@ import {
 import { extrasOf, imageRows, makeExpander, type Expander } from './decode.js';
 import { filterRows, PNG_END, pngChunk, pngHead, type EncodeSettings, type RowsFilter } from './encode.js';
 import { fflateInflater } from './fflate.js';
-import { rowUnfilterer } from './rows.js';
+import { eachRow, rowUnfilterer, unfilterRows, type RowsUnfilter } from './rows.js';
 
 function invalid(reason: string): Error {
   return new Error(`Invalid PNG: ${reason}`);
@@ -63,20 +63,20 @@ class RowAssembler {
   private readonly out: Uint8Array;
 
   constructor(private readonly info: PngHeader, expand: Expander, private readonly sink: RowSink,
-    private readonly channels: 3 | 4, keyed: boolean) {
+    private readonly channels: 3 | 4, keyed: boolean, unfilter: RowsUnfilter) {
     const { width, bitDepth, colorType } = info;
     this.out = new Uint8Array(width * channels);
     if (info.interlace) {
       this.whole = new Uint8Array(width * info.height * 4);
-      this.push = rowUnfilterer(info, imageRows(info, expand, this.whole, 4));
+      this.push = rowUnfilterer(info, imageRows(info, expand, this.whole, 4), unfilter);
     } else if (bitDepth === 8 && !keyed && colorType === (channels === 3 ? 2 : 6)) {
-      this.push = rowUnfilterer(info, (row, _pass, y) => sink.row(y, row.subarray(1, 1 + width * channels)));
+      this.push = rowUnfilterer(info, eachRow(info, (row, _pass, y) => sink.row(y, row.subarray(1, 1 + width * channels))), unfilter);
     } else {
       const rgba = channels === 4 ? this.out : new Uint8Array(width * 4);
-      this.push = rowUnfilterer(info, (row, _pass, y) => {
+      this.push = rowUnfilterer(info, eachRow(info, (row, _pass, y) => {
         expand(row, 1, width, rgba, 0);
         sink.row(y, this.pixels(rgba));
-      });
+      }), unfilter);
     }
   }
 
@@ -149,11 +149,13 @@ export class PngRowReader {
 
   /**
    * `crc` may be a platform's faster CRC-32 (check.ts's `crc32` by default), `inflate` its own
-   * streaming inflater (fflate's by default).
+   * streaming inflater (fflate's by default), `unfilter` its own row unfilter (./rows.ts's
+   * JavaScript `unfilterRows` by default).
    */
   constructor(private readonly limit: number, private readonly sink: RowSink,
     private readonly crc: (bytes: Uint8Array, start: number, end: number, previous: number) => number = crc32,
-    private readonly inflate: RowInflaterFactory = fflateRowInflater) {}
+    private readonly inflate: RowInflaterFactory = fflateRowInflater,
+    private readonly unfilter: RowsUnfilter = unfilterRows) {}
 
   /** Whether IEND has been read: the rest of the file, if any, is ignored. */
   get complete(): boolean {
@@ -272,7 +274,8 @@ export class PngRowReader {
     const info = this.state.info!;
     const expected = inflatedLength(info);
     const extras = extrasOf(info.colorType, this.kept);
-    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink, this.channels, extras.transColor !== undefined);
+    this.assembler = new RowAssembler(info, makeExpander(info, extras), this.sink, this.channels, extras.transColor !== undefined,
+      this.unfilter);
     this.inflater = this.inflate(expected, (chunk) => this.assembler!.push(chunk), () => this.assembler!.end());
   }
 

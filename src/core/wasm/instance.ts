@@ -49,7 +49,10 @@ export interface ModuleExports {
   gradientMaps(gx: Ptr, gy: Ptr, count: number, l2: boolean, mag: Ptr, dir: Ptr, scale: number): void;
   derivPair3(plane: Ptr, padW: number, a: number, b: number, outH: number, outW: number, gx: Ptr, gy: Ptr, mag: Ptr,
     l2: boolean): void;
+  // The PNG codec's row work: in Node's module only (assembly/node.ts); browsers' lacks them.
   filterRows(src: Ptr, rows: number, n: number, type: number, bpp: number, out: Ptr): void;
+  unfilterRows(src: Ptr, rows: number, n: number, bpp: number): number;
+  rgbaRows(src: Ptr, stride: number, rows: number, w: number, channels: number, dst: Ptr): void;
 }
 
 /**
