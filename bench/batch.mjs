@@ -9,6 +9,9 @@
 //   npm run bench:batch -- --large-only --side 50000
 //                                       that check at another size; past 20000 without the
 //                                       convolve2d-alone row (its float32 output would be 10 GB)
+//   npm run bench:batch -- --filtered   the table on inputs filtered row by row as libpng does
+//                                       by default (sharp's own default writes no filters, so
+//                                       the plain table's decoders never unfilter)
 //
 // The inputs are made from the shipped sample assets/astronaut.png: mirrored out to 1–2 MP,
 // cropped at different offsets, flipped, so no two are alike. Each configuration runs 3 times,
@@ -29,6 +32,7 @@ const COUNT = 200;
 const RUNS = 3;
 const LARGE = process.argv.includes('--large') || process.argv.includes('--large-only');
 const TABLE = !process.argv.includes('--large-only');
+const FILTERED = process.argv.includes('--filtered');
 const SIDE = process.argv.includes('--side') ? Number(process.argv[process.argv.indexOf('--side') + 1]) : 20000;
 if (!Number.isInteger(SIDE) || SIDE < 1024) throw new RangeError('--side: expected an integer of at least 1024');
 
@@ -58,7 +62,7 @@ async function makeInputs(dir) {
     let image = sharp(wide.data, { raw: wide.info }).extract({ left: dx, top: dy, width, height });
     if (i % 2) image = image.flip();
     if (i % 3 === 0) image = image.flop();
-    await image.png().toFile(join(dir, `photo-${String(i).padStart(3, '0')}.png`));
+    await image.png({ adaptiveFiltering: FILTERED }).toFile(join(dir, `photo-${String(i).padStart(3, '0')}.png`));
   }));
   return readdirSync(dir).sort().map((f) => join(dir, f));
 }
@@ -119,7 +123,7 @@ async function batchTable() {
     const t0 = performance.now();
     const files = await makeInputs(join(work, 'in'));
     const megapixels = (await Promise.all(files.map((f) => sharp(f).metadata()))).reduce((s, m) => s + m.width * m.height, 0) / 1e6;
-    console.log(`${files.length} inputs, ${megapixels.toFixed(0)} MP in all (${(megapixels / files.length).toFixed(2)} MP each on average), ` +
+    console.log(`${files.length} inputs${FILTERED ? ' (filtered adaptively)' : ''}, ${megapixels.toFixed(0)} MP in all (${(megapixels / files.length).toFixed(2)} MP each on average), ` +
       `${(dirBytes(join(work, 'in')) / 1e6).toFixed(0)} MB of PNG, made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     sharp.cache(false); // every run reads the same files: no cached results
     const rows = [];

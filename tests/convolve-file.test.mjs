@@ -245,6 +245,18 @@ errors('a corrupt or missing input is named, and the output is left as it was', 
   assert.not.ok(existsSync(join(dir, 'none.png')));
 });
 
+errors('a header of 38 × 131110 pixels streamed a row a band (fuzz finding 9): the short IDAT is the error, not the stack', async () => {
+  // Its bands were once counted with Math.max(...bands): 131110 arguments overflowed the stack.
+  const input = new URL('./fixtures/fuzz/finding-9.png', import.meta.url).pathname;
+  bands(1);
+  try {
+    await rejects(() => convolveFile(input, OUT, kernels.sobelX, { grayscale: true, padding: 'same', border: 'wrap' }),
+      (e) => e.constructor === Error && e.message === `${input}: Invalid PNG: IDAT data inflates to 760 bytes, expected 2622200`, 'finding 9');
+  } finally {
+    bands(DEFAULTS.bandBytes);
+  }
+});
+
 errors.run();
 
 process.on('exit', async () => {

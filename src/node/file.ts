@@ -460,7 +460,7 @@ class StreamState {
       if (this.bands[b].hi >= lowest) span = Math.max(span, this.bands[b].hi - lowest + 1);
     }
     this.window = new Uint8Array(Math.min(span, height) * width * this.held);
-    this.out = new Uint8Array(Math.max(...this.bands.map((b) => b.end - b.first)) * outRowBytes);
+    this.out = new Uint8Array(this.bands.reduce((most, b) => Math.max(most, b.end - b.first), 0) * outRowBytes);
     this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeIdatDeflater, write, nodeZlib.crc32, filterRowsWasm);
     this.drain(-1);
   }

@@ -1,7 +1,8 @@
 /**
  * The inflated IDAT stream to unfiltered rows, as it arrives: `rowUnfilterer` takes the stream in
- * pieces of any size, holds two rows (the current one and the one above), and hands on each row as
- * soon as it is complete and unfiltered. A plain file is one pass of whole rows; an Adam7 file is
+ * pieces of any size, holds a block of rows (about 128 KiB) and the row above it, and hands the
+ * block on as soon as its rows are complete and unfiltered (one call of the unfilter a block, so
+ * that a WebAssembly one pays its copies once). A plain file is one pass of whole rows; an Adam7 file is
  * seven passes one after another, and a pass row only needs the row above it in the same pass, so
  * interlaced files stream the same way (./decode.ts's `imageRows` scatters their rows).
  *

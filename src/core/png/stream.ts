@@ -1,7 +1,7 @@
 /**
- * PNG by rows: `PngRowReader` takes a file in pieces of any size and hands on each RGBA row as soon
- * as it is complete, holding two rows, never the image; `PngRowWriter` takes rows and gives back
- * file pieces. Start at `PngRowReader.push`.
+ * PNG by rows: `PngRowReader` takes a file in pieces of any size and hands on RGBA rows as soon as
+ * their block (about 128 KiB, ./rows.ts) is complete, holding that block, never the image;
+ * `PngRowWriter` takes rows and gives back file pieces. Start at `PngRowReader.push`.
  *
  * The reader makes every check the whole-file decoder (./decode.ts) makes, in the same walk: the
  * CRC of each chunk over its pieces, the chunk order (check.ts's `checkChunkOrder`), the pixel
