@@ -14,19 +14,28 @@
 // 2 bytes a byte a step. All without branches on the data: in a photo the Paeth choice is close
 // to random, and a mispredicted branch a byte made JavaScript's loop 4× slower.
 
-/** Paeth's predictor in i16 lanes: of a, b, c, the one closest to a + b − c; ties to a, then b. */
+/**
+ * Paeth's predictor in i16 lanes: of a, b, c, the one closest to a + b − c; ties to a, then b.
+ * pa = |b − c| does not depend on the left byte a, so in the unfilter's loop-carried chain only
+ * a − c and what follows are; written with "greater than" (one instruction; "at most" is two) and
+ * the selects swapped.
+ */
 @inline
 function paethLanes(a: v128, b: v128, c: v128): v128 {
-  const pa = i16x8.abs(i16x8.sub(b, c));
-  const pb = i16x8.abs(i16x8.sub(a, c));
-  const pc = i16x8.abs(i16x8.sub(i16x8.add(a, b), i16x8.add(c, c)));
-  const useA = v128.and(i16x8.le_s(pa, pb), i16x8.le_s(pa, pc));
-  return v128.bitselect(a, v128.bitselect(b, c, i16x8.le_s(pb, pc)), useA);
+  const bc = i16x8.sub(b, c);
+  const ac = i16x8.sub(a, c);
+  const pa = i16x8.abs(bc);
+  const pb = i16x8.abs(ac);
+  const pc = i16x8.abs(i16x8.add(ac, bc));
+  const notA = v128.or(i16x8.gt_s(pa, pb), i16x8.gt_s(pa, pc));
+  return v128.bitselect(v128.bitselect(c, b, i16x8.gt_s(pb, pc)), a, notA);
 }
 
-function paethScalar(a: i32, b: i32, c: i32): i32 {
+/** Paeth's choice with `select` (no branches): for the filter's scalar edges and the byte-a-step unfilter. */
+@inline
+function paethSelect(a: i32, b: i32, c: i32): i32 {
   const pa = abs<i32>(b - c), pb = abs<i32>(a - c), pc = abs<i32>(a + b - 2 * c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+  return select<i32>(a, select<i32>(b, c, pb <= pc), (pa <= pb) & (pa <= pc));
 }
 
 /** The predictor of byte x of a row at `s` whose row above is at `s − n` (not inlined: two call sites, few bytes each). */
@@ -38,7 +47,7 @@ function predictor(type: i32, s: usize, x: i32, n: i32, bpp: i32): i32 {
     case 1: return a;
     case 2: return b;
     case 3: return (a + b) >> 1;
-    case 4: return paethScalar(a, b, c);
+    case 4: return paethSelect(a, b, c);
     default: return 0;
   }
 }
@@ -81,13 +90,6 @@ export function filterRows(src: usize, rows: i32, n: i32, type: i32, bpp: i32, o
   }
 }
 
-/** Paeth's choice with `select` (no branches), for the byte-a-step unfilter. */
-@inline
-function paethSelect(a: i32, b: i32, c: i32): i32 {
-  const pa = abs<i32>(b - c), pb = abs<i32>(a - c), pc = abs<i32>(a + b - 2 * c);
-  return select<i32>(a, select<i32>(b, c, pb <= pc), (pa <= pb) & (pa <= pc));
-}
-
 /** Unfilters one row of `n` bytes at `d`, filter `type` 1, 3 or 4, a byte a step (`bpp` 1 or 2). */
 function unfilterBytes(type: i32, d: usize, n: i32, bpp: i32): void {
   const u = d - <usize>n - 1;
@@ -117,8 +119,7 @@ function unfilterPixels(type: i32, d: usize, n: i32, bpp: i32): void {
   const u = d - <usize>n - 1;
   const low = i16x8.splat(255);
   // Lanes are i16 and the left pixel stays in them: the loop-carried chain is only the predictor
-  // and an add and a mask (narrowing to bytes is off it). Paeth's pa = |b − c| does not depend on
-  // the left pixel, so it is computed off the chain too.
+  // and an add and a mask (narrowing to bytes is off it).
   let a = i16x8.splat(0); // the pixel to the left, unfiltered (0 for the first)
   let c = i16x8.splat(0); // the pixel above it
   for (let x = 0; x < n; x += bpp) {
@@ -128,16 +129,7 @@ function unfilterPixels(type: i32, d: usize, n: i32, bpp: i32): void {
     let pred: v128;
     if (type == 1) pred = a;
     else if (type == 3) pred = i16x8.shr_u(i16x8.add(a, b), 1);
-    else {
-      const bc = i16x8.sub(b, c);
-      const pa = i16x8.abs(bc);
-      const ac = i16x8.sub(a, c);
-      const pb = i16x8.abs(ac);
-      const pc = i16x8.abs(i16x8.add(ac, bc));
-      // Written with "greater than" (one instruction; "at most" is two) and the selects swapped.
-      const notA = v128.or(i16x8.gt_s(pa, pb), i16x8.gt_s(pa, pc));
-      pred = v128.bitselect(v128.bitselect(c, b, i16x8.gt_s(pb, pc)), a, notA);
-    }
+    else pred = paethLanes(a, b, c);
     a = v128.and(i16x8.add(raw, pred), low);
     const out = i8x16.narrow_i16x8_u(a, a);
     // Only the pixel's own bytes are stored: a wider store would overlap the next pixel's load,
