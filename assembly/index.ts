@@ -11,12 +11,16 @@
 //   png.ts     PNG's row filters both ways, and rows to RGBA (Node's module only)
 //
 // Memory map (planned by src/core/wasm/instance.ts, the only code that touches this memory):
-//   src      the caller's pixels, copied in unchanged (u8, u16 or f32, channels interleaved)
+//   images   allocImage images (the caller's, kept between calls), from __heap_base up; then each
+//            call's own scratch, above the last of them:
+//   src      the caller's pixels, copied in unchanged (u8, u16 or f32, channels interleaved),
+//            or an allocImage image read where it lies
 //   rowMap   i32[padH]  padded row    -> source row,    or -1 for the constant border
 //   colMap   i32[padW]  padded column -> source column, or -1 for the constant border
 //   plane    f32[padH * padW]  one channel, padded: P in the contract's formula
 //   kernel   f32[kH * kW]      K' (already rotated for convolution)
-//   dst      f32[outH * outW * channels]  the result, channels interleaved
+//   dst      f32[outH * outW * channels]  the result, channels interleaved (or written straight
+//            into an allocImage output)
 // Nothing is allocated here: addresses and sizes come in, and all checking is done in TS
 // beforehand (the release build has no asserts).
 

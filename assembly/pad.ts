@@ -23,7 +23,8 @@ function padPlane<T>(
     const row = src + (<usize>r * <usize>srcW * <usize>channels + <usize>channel) * sizeof<T>();
     for (let j = 0; j < left; j++) store<f32>(out + (<usize>j << 2), mapped<T>(row, colMap, j, pixel, cval));
     const body = out + (<usize>left << 2);
-    if (channels == 1 && sizeof<T>() == 1 && srcW >= 16) bodyU8(row, srcW, body);
+    if (channels == 1 && sizeof<T>() == 4) memory.copy(body, row, <usize>srcW << 2); // float32 bits as they are
+    else if (channels == 1 && sizeof<T>() == 1 && srcW >= 16) bodyU8(row, srcW, body);
     else if (channels == 1 && sizeof<T>() == 2 && srcW >= 8) bodyU16(row, srcW, body);
     else for (let j = 0; j < srcW; j++) store<f32>(body + (<usize>j << 2), <f32>load<T>(row + <usize>j * pixel));
     for (let j = left + srcW; j < padW; j++) store<f32>(out + (<usize>j << 2), mapped<T>(row, colMap, j, pixel, cval));

@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { canny, convolve2d, convolveBank, gradient, kernels, toGrayscale } from '../dist/core/index.js';
+import { allocImage, canny, convolve2d, convolveBank, gradient, kernels, toGrayscale } from '../dist/core/index.js';
 import { decodePng } from '../dist/node/index.js';
 import { random } from './lib/random.mjs';
 
@@ -121,6 +121,13 @@ for (const side of sizes) {
   const [bankOut, twoOut] = paired(() => convolveBank(float, [kernels.sobelX, kernels.sobelY], { ...options, out: [o1, o2] }),
     () => { convolve2d(float, kernels.sobelX, { ...options, out: o1 }); convolve2d(float, kernels.sobelY, { ...options, out: o2 }); }, runs);
   rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32), `out` reused', ours: bankOut, theirs: twoOut, target: 1.6 });
+  // The same with the image and both outputs in linear memory (allocImage): no copies in or out.
+  const li = allocImage(side, side), l1 = allocImage(side, side), l2 = allocImage(side, side);
+  li.data.set(float.data);
+  const [bankLin, twoLin] = paired(() => convolveBank(li, [kernels.sobelX, kernels.sobelY], { ...options, out: [l1.data, l2.data] }),
+    () => { convolve2d(li, kernels.sobelX, { ...options, out: l1.data }); convolve2d(li, kernels.sobelY, { ...options, out: l2.data }); }, runs);
+  rows.push({ side, what: 'bank sobelX+sobelY vs 2× convolve2d (float32), allocImage image and outs', ours: bankLin, theirs: twoLin, target: 1.6 });
+  for (const x of [li, l1, l2]) x.free();
 
   const img = photo(side);
   const mine = gradient(img), theirs = opencvGradient(img);

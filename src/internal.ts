@@ -11,6 +11,7 @@ export { orientedKernel } from './core/convolve/oriented.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';
 export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
+export { linearImages } from './core/wasm/linear.js';
 export { splitRows } from './core/workers/split.js';
 export { SharedScratch } from './core/workers/shared-scratch.js';
 export { checkPng, crc32, inflatedLength } from './core/png/check.js';

@@ -17,6 +17,8 @@ export type { PipelineOptions } from './pixels/pipeline.js';
 export { kernels } from './convolve/kernels.js';
 export type { FixedKernelName } from './convolve/kernels.js';
 export { init } from './wasm/instance.js';
+export { allocImage } from './alloc.js';
+export type { LinearImage, LinearType } from './wasm/linear.js';
 export { BORDERS, MAPS, METHODS, MODES, PNG_FILTERS } from './vocabulary.js';
 export type { Method, PngFilter } from './vocabulary.js';
 export { canny } from './edges/canny.js';

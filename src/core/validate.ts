@@ -5,6 +5,7 @@
  */
 import { rangeError, typeError } from './errors.js';
 import type { Image, PixelData } from './types.js';
+import { liveData } from './wasm/linear.js';
 
 /** Largest side we accept for an image or a kernel; keeps index maths inside int32. */
 export const MAX_SIDE = 1 << 20;
@@ -75,23 +76,30 @@ function isPixelData(value: unknown): value is PixelData {
     value instanceof Uint16Array || value instanceof Float32Array;
 }
 
-/** Checks an `Image` and returns it unchanged. */
+/** A channel count: 1, 2, 3 or 4. */
+export function channelCount(value: unknown, name: string): 1 | 2 | 3 | 4 {
+  if (typeof value !== 'number') throw typeError(name, '1, 2, 3 or 4', value);
+  if (value !== 1 && value !== 2 && value !== 3 && value !== 4) throw rangeError(name, '1, 2, 3 or 4', value);
+  return value;
+}
+
+/**
+ * Checks an `Image` and returns it: unchanged, or, when its pixels live in linear memory
+ * (allocImage), with `data` viewed afresh at every read.
+ */
 export function checkImage(value: unknown, name = 'image'): Image {
   if (!isPlainObject(value)) throw typeError(name, 'an Image object { width, height, channels, data }', value);
   const width = integer(value.width, `${name}.width`, 1, MAX_SIDE);
   const height = integer(value.height, `${name}.height`, 1, MAX_SIDE);
-  const channels = value.channels;
-  if (typeof channels !== 'number') throw typeError(`${name}.channels`, '1, 2, 3 or 4', channels);
-  if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) {
-    throw rangeError(`${name}.channels`, '1, 2, 3 or 4', channels);
-  }
+  const channels = channelCount(value.channels, `${name}.channels`);
   const data = value.data;
   if (!isPixelData(data)) throw typeError(`${name}.data`, PIXEL_TYPES, data);
   const expected = width * height * channels;
   if (data.length !== expected) {
     throw rangeError(`${name}.data`, `length ${expected} (width × height × channels = ${width} × ${height} × ${channels})`, data);
   }
-  return value as unknown as Image;
+  // Pixels in linear memory (allocImage) are re-viewed at every read: a call may grow memory.
+  return liveData(value as unknown as Image, `${name}.data`);
 }
 
 /** A kernel as plain numbers, row-major, after checking every entry. */

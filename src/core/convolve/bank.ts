@@ -8,6 +8,7 @@ import { planConvolution } from './options.js';
 import { factorsFor } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from '../types.js';
 import { checkImage, checkKernel } from '../validate.js';
+import { fresh } from '../wasm/instance.js';
 import { choosePath } from '../wasm/paths.js';
 import { convolveBankWasm, type BankEntry, type BankHook } from '../wasm/bank.js';
 
@@ -48,7 +49,7 @@ export function planBank(image: Image, kernels: readonly Kernel[], options: unkn
 /** Runs planned entries and wraps each result as an Image. */
 export function runBank(img: Image, entries: BankEntry[], hook?: BankHook): Image<Float32Array>[] {
   convolveBankWasm(img, entries, hook);
-  return entries.map((e) => ({ width: e.plan.outW, height: e.plan.outH, channels: img.channels, data: e.target.data as Float32Array }));
+  return entries.map((e) => ({ width: e.plan.outW, height: e.plan.outH, channels: img.channels, data: fresh(e.target.data as Float32Array) }));
 }
 
 /**

@@ -5,6 +5,8 @@ import { rangeError, typeError } from '../errors.js';
 import { prepare } from './prepare.js';
 import { factorsFor } from './separable.js';
 import type { ConvolveOptions, Image, Kernel } from '../types.js';
+import { fresh } from '../wasm/instance.js';
+import { addressOf } from '../wasm/linear.js';
 import { convolveWasm } from '../wasm/paths.js';
 
 /**
@@ -26,7 +28,7 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
   const data = out === undefined ? new Float32Array(length) : checkOut(out, length, img);
   const factors = factorsFor(k, plan);
   convolveWasm(img, k, plan, { data, channels: img.channels }, factors);
-  return { width: plan.outW, height: plan.outH, channels: img.channels, data };
+  return { width: plan.outW, height: plan.outH, channels: img.channels, data: fresh(data) };
 }
 
 /**
@@ -38,6 +40,7 @@ export function checkOut<T extends Float32Array | Uint8Array = Float32Array>(out
   if (!(out instanceof type)) throw typeError(name, `a ${type.name}`, out);
   if (out.length !== length) throw rangeError(name, `a ${type.name} of length ${length} (outH × outW × channels)`, out);
   if (overlaps(out, image.data)) throw rangeError(name, 'an array that does not overlap image.data', out);
+  addressOf(out, name); // an allocImage image's data: pinned, to be viewed again after growth
   return out;
 }
 

@@ -11,6 +11,7 @@ import type { Image } from '../types.js';
 import { checkImage, optionsObject } from '../validate.js';
 import { cannyEdges } from '../wasm/edges.js';
 import { checkCannyParams } from './thresholds.js';
+import { fresh } from '../wasm/instance.js';
 
 /** Options of `canny`. */
 export interface CannyOptions {
@@ -58,5 +59,5 @@ export function canny(image: Image, options: CannyOptions): Image<Uint8Array> {
   const data = o.out === undefined ? new Uint8Array(length) : checkOut(o.out, length, img, 'options.out', Uint8Array);
   const gray = img.channels === 1 ? img : toGrayscale(img);
   cannyEdges(gray.data as Uint8Array, img.width, img.height, params, data);
-  return { width: img.width, height: img.height, channels: 1, data };
+  return { width: img.width, height: img.height, channels: 1, data: fresh(data) };
 }

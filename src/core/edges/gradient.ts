@@ -13,6 +13,7 @@ import { checkApart, checkOut } from '../convolve/convolve.js';
 import { pathSafe } from '../wasm/paths.js';
 import { gradientHook, pairExact } from '../wasm/gradient.js';
 import { derivFactors, outerProduct } from './deriv-kernels.js';
+import { fresh } from '../wasm/instance.js';
 
 /** Options of `gradient`. */
 export interface GradientOptions {
@@ -97,7 +98,7 @@ export function gradient(image: Image, options?: GradientOptions): Gradient {
     ? (ksize === 3 ? { a: 1, b: 2 } : { a: 3, b: 10 }) : undefined;
   const hook = gradientHook(magnitude, angle, norm === 'L2', direction === 'degrees', img.width * img.channels, pair);
   const [gx, gy] = runBank(img, entries, hook);
-  const like = (data: Float32Array): Image<Float32Array> => ({ width: img.width, height: img.height, channels: img.channels, data });
+  const like = (data: Float32Array): Image<Float32Array> => ({ width: img.width, height: img.height, channels: img.channels, data: fresh(data) });
   return angle ? { gx, gy, magnitude: like(magnitude), direction: like(angle) } : { gx, gy, magnitude: like(magnitude) };
 }
 

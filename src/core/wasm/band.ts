@@ -6,7 +6,7 @@
 import { borderMap } from '../convolve/border.js';
 import type { ConvolvePlan } from '../convolve/options.js';
 import type { Image } from '../types.js';
-import type { ModuleExports, Layout, PadFn, Ptr } from './instance.js';
+import { addressIn, type ModuleExports, type Layout, type PadFn, type Ptr } from './instance.js';
 import { setRow } from './shared-copy.js';
 
 export class BandSource {
@@ -19,7 +19,10 @@ export class BandSource {
   private readonly left: number;
   private readonly colMapPtr: Ptr;
   private readonly rowMapPtr: Ptr;
+  /** Where the staged rows are, or the caller's image itself when it lives in linear memory. */
   private readonly srcPtr: Ptr;
+  /** The image lives in linear memory (allocImage): bands are padded from it with no copy in. */
+  private readonly inPlace: boolean;
   private count = 0;
   /** One float32 channel: copied straight into the plane (`fillOneChannel`). */
   private readonly direct: boolean;
@@ -44,8 +47,10 @@ export class BandSource {
     // Integer and multi-channel input is copied in raw, one source row per padded row, and converted
     // (de-interleaved) in WASM: a typed-array copy that converts bytes to float32 runs element by
     // element in JavaScript and cost more than the 3×3 convolution of the same rows.
-    this.direct = C === 1 && data instanceof Float32Array;
-    this.srcPtr = this.direct ? 0 : layout.take(maxRows * W * C * data.BYTES_PER_ELEMENT);
+    const address = addressIn(data);
+    this.inPlace = address >= 0;
+    this.direct = !this.inPlace && C === 1 && data instanceof Float32Array;
+    this.srcPtr = this.inPlace ? address : this.direct ? 0 : layout.take(maxRows * W * C * data.BYTES_PER_ELEMENT);
   }
 
   /** Call once after memory is reserved: writes the column map. */
@@ -67,14 +72,15 @@ export class BandSource {
       return;
     }
     const rowBytes = W * C * data.BYTES_PER_ELEMENT;
-    const src = new Uint8Array(buffer, this.srcPtr, count * rowBytes);
+    const src = new Uint8Array(buffer, this.srcPtr, this.inPlace ? 0 : count * rowBytes);
     const whole = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const bandRowMap = new Int32Array(buffer, this.rowMapPtr, count);
     for (let r = 0; r < count; r++) {
       const row = this.rowMap[first + r * step];
-      bandRowMap[r] = row < 0 ? -1 : r;
       const from = row - this.sourceRow0; // in the window of rows the caller holds
-      if (row >= 0) setRow(src, whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
+      // In place, the row map points into the caller's rows; else at the row staged here.
+      bandRowMap[r] = row < 0 ? -1 : this.inPlace ? from : r;
+      if (row >= 0 && !this.inPlace) setRow(src, whole.subarray(from * rowBytes, (from + 1) * rowBytes), r * rowBytes);
     }
   }
 

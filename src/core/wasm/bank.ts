@@ -14,7 +14,7 @@ import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
 import { BAND_BYTES, DENSE_LIMIT, STRIDE_SIMD, convolveDirect } from './direct.js';
 import { convolveFft } from './fft.js';
-import { Layout, getModule, reserve, writeBand, type ModuleExports, type Ptr, type Target } from './instance.js';
+import { getModule, reserve, scratchLayout, targetAddress, writeBand, type ModuleExports, type Ptr, type Target } from './instance.js';
 
 /** One kernel of a bank: checked kernel, its own plan and factors, its path and where results go. */
 export interface BankEntry {
@@ -48,7 +48,10 @@ interface Slot {
   colOffset: number;
   spanH: number;
   next: number; // next output row to compute
-  kernelPtr: Ptr; columnPtr: Ptr; rowPtr: Ptr; dstPtr: Ptr;
+  kernelPtr: Ptr; columnPtr: Ptr; rowPtr: Ptr;
+  /** The band's output rows: scratch, or (an allocImage output) where they lie in the output. */
+  dstPtr: Ptr;
+  inPlace: boolean;
   done: number; // rows written by the current band
 }
 
@@ -82,20 +85,21 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
     return;
   }
 
-  const layout = new Layout(k.heapBase());
+  const layout = scratchLayout(k);
   const source = new BandSource(image, union, layout, maxRows);
   const slots: Slot[] = fused.map((entry) => {
     const { kernel, plan } = entry;
     const spanH = dy * (kernel.height - 1);
     const bandOut = Math.floor((maxRows - 1 - spanH) / sy) + 1;
     const sep = entry.path === 'separable';
+    const inPlace = targetAddress(entry.target, 0) !== 0;
     return {
-      entry, spanH, next: 0, done: 0,
+      entry, spanH, next: 0, done: 0, inPlace,
       rowOffset: top - plan.top, colOffset: left - plan.left,
       kernelPtr: layout.take(kernel.data.length * 4),
       columnPtr: sep ? layout.take(kernel.height * 4) : 0,
       rowPtr: sep ? layout.take(kernel.width * 4) : 0,
-      dstPtr: layout.take(bandOut * plan.outW * C * 4),
+      dstPtr: inPlace ? 0 : layout.take(bandOut * plan.outW * C * 4),
     };
   });
   const maxOutW = Math.max(...fused.map((e) => e.plan.outW));
@@ -124,6 +128,7 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
     const count = Math.min(maxRows, padH - first);
     source.load(k, first, count);
     for (const s of open) {
+      if (s.inPlace) s.dstPtr = targetAddress(s.entry.target, s.next * s.entry.plan.outW * C);
       const last = Math.floor((first + count - 1 - s.spanH - s.rowOffset) / sy);
       s.done = Math.max(0, Math.min(last, s.entry.plan.outH - 1) - s.next + 1);
     }

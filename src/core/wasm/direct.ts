@@ -9,7 +9,7 @@ import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getModule, reserve, writeBand, type RowRange, type Target } from './instance.js';
+import { getModule, reserve, scratchLayout, targetAddress, writeBand, type RowRange, type Target } from './instance.js';
 
 /**
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,
@@ -54,10 +54,13 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const sparse = ((band - 1) * sy + spanH + 1) * padW * 4 > DENSE_LIMIT && (band > 1 || dy > 1);
   if (sparse) band = 1;
 
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   const source = new BandSource(image, plan, layout, sparse ? kernel.height : (band - 1) * sy + spanH + 1, target.gray, rows.sourceRow0);
   const kernelPtr = layout.take(kernel.data.length * 4);
-  const dstPtr = layout.take(band * outW * C * 4);
+  // An output in linear memory (allocImage) is computed where it lies, band by band: no copy out.
+  const outputRow0 = rows.outputRow0 ?? 0;
+  const inPlace = targetAddress(target, 0) !== 0;
+  const dstPtr = inPlace ? 0 : layout.take(band * outW * C * 4);
   // Two passes: the vertical one writes `band` rows of the full padded width into tmp.
   const tmpPtr = factors ? layout.take(band * padW * 4) : 0;
   const columnPtr = factors ? layout.take(kernel.height * 4) : 0;
@@ -80,18 +83,19 @@ export function convolveDirect(image: Image, kernel: KernelMatrix, plan: Convolv
   const rowStep = sparse ? 1 : dy;
   for (let i0 = rows.first; i0 < rows.end; i0 += band) {
     const count = Math.min(band, rows.end - i0);
+    const dst = inPlace ? targetAddress(target, (i0 - outputRow0) * outW * C) : dstPtr;
     if (sparse) source.load(wasm, i0 * sy, kernel.height, dy);
     else source.load(wasm, i0 * sy, (count - 1) * sy + spanH + 1);
     for (let c = 0; c < C; c++) {
       source.channel(wasm, c);
       if (factors) {
         wasm.convolvePlane(planePtr, padW, columnPtr, kernel.height, 1, rowStep, 1, sy, 1, count, padW, tmpPtr, 1, 0, 0);
-        wasm.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dstPtr, C, c, scratchPtr);
+        wasm.convolvePlane(tmpPtr, padW, rowPtr, 1, kernel.width, 1, plan.dx, 1, plan.sx, count, outW, dst, C, c, scratchPtr);
       } else {
         wasm.convolvePlane(planePtr, padW, kernelPtr, kernel.height, kernel.width, rowStep, plan.dx, sy, plan.sx,
-          count, outW, dstPtr, C, c, scratchPtr);
+          count, outW, dst, C, c, scratchPtr);
       }
     }
-    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - (rows.outputRow0 ?? 0)) * outW * C);
+    writeBand(wasm, target, dst, count * outW * C, (i0 - outputRow0) * outW * C);
   }
 }

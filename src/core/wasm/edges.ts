@@ -5,7 +5,7 @@
  */
 import { derivFactors } from '../edges/deriv-kernels.js';
 import { cannyThresholds, type CannyParams } from '../edges/thresholds.js';
-import { Layout, getModule, reserve } from './instance.js';
+import { fresh, getModule, reserve, scratchLayout } from './instance.js';
 
 /**
  * The edge map of a one-channel 8-bit image (`data.length === width · height`) into `out`.
@@ -20,7 +20,7 @@ export function cannyEdges(data: Uint8Array | Uint8ClampedArray, width: number, 
   const r = taps >> 1;
   const { low, high } = cannyThresholds(params);
   const pixels = width * height;
-  const layout = new Layout(k.heapBase());
+  const layout = scratchLayout(k);
   // Rows are computed 4 columns at a time (assembly/edges.ts): w4 columns, and 4 bytes of slack.
   const w4 = Math.ceil(width / 4) * 4;
   const srcPtr = layout.take(pixels + 4);
@@ -31,11 +31,11 @@ export function cannyEdges(data: Uint8Array | Uint8ClampedArray, width: number, 
   const stackPtr = layout.take(pixels * 4);
   reserve(k, layout.end, `Canny on a ${width}×${height} image`);
   const buffer = k.memory.buffer;
-  new Uint8Array(buffer, srcPtr, pixels).set(data);
+  new Uint8Array(buffer, srcPtr, pixels).set(fresh(data));
   const tapView = new Int32Array(buffer, tapsPtr, taps * 2);
   tapView.set(smooth);
   tapView.set(deriv, taps);
   k.cannyEdges(srcPtr, width, height, tapsPtr, taps, params.ksize === 7, params.L2gradient, low, high,
     workPtr, mapPtr, stackPtr);
-  out.set(new Uint8Array(k.memory.buffer, srcPtr, pixels));
+  fresh(out).set(new Uint8Array(k.memory.buffer, srcPtr, pixels));
 }

@@ -16,7 +16,7 @@ import { orientedKernel } from '../convolve/oriented.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { Layout, getModule, reserve, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
+import { getModule, reserve, scratchLayout, targetAddress, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
 
 /** Tiles are searched up to this side beyond the smallest that fits: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;
@@ -90,12 +90,15 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
   // Output rows one strip of tiles yields (at least one).
   const stripRows = Math.max(1, Math.floor((validH - 1) / sy) + 1);
 
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   const source = new BandSource(image, plan, layout, T, target.gray, rows.sourceRow0);
   const re = layout.take(T * T * 8), im = layout.take(T * T * 8);
   const hr = layout.take(T * T * 8), hi = layout.take(T * T * 8);
   const tw = layout.take(T * 8);
-  const dstPtr = layout.take(stripRows * outW * C * 4);
+  // An output in linear memory (allocImage) is gathered into where it lies: no copy out.
+  const outputRow0 = rows.outputRow0 ?? 0;
+  const inPlace = targetAddress(target, 0) !== 0;
+  const stripPtr = inPlace ? 0 : layout.take(stripRows * outW * C * 4);
   reserve(wasm, layout.end, `A ${W}×${H}×${C} image (FFT tiles of ${T}×${T})`);
 
   const buffer = wasm.memory.buffer;
@@ -127,6 +130,7 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
     const skip = i0 - s0; // rows of the strip before the range
     const r0 = s0 * sy; // stride-1 row of the strip's first output = its first padded row
     const padRows = Math.min(T, padH - r0);
+    const dstPtr = inPlace ? targetAddress(target, (i0 - outputRow0) * outW * C) : stripPtr;
     source.load(wasm, r0, padRows);
     for (let c = 0; c < C; c++) {
       source.channel(wasm, c);
@@ -153,6 +157,6 @@ export function convolveFft(image: Image, kernel: KernelMatrix, plan: ConvolvePl
         });
       }
     }
-    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - (rows.outputRow0 ?? 0)) * outW * C);
+    writeBand(wasm, target, dstPtr, count * outW * C, (i0 - outputRow0) * outW * C);
   }
 }

@@ -6,9 +6,9 @@
  * workers a synchronous instantiate on first use makes `init()` optional. The module imports
  * nothing (runtime "stub", no asserts, so no `env.abort`; embed-wasm.mjs checks) and its exports
  * take and return only numbers, so @assemblyscript/loader's glue (5.6 KB of minified JS in every
- * browser copy) is not needed. Every call lays out its buffers from `heapBase()` upwards and keeps
- * no state between calls, so a throw leaks nothing; memory only grows, to the largest working set
- * seen.
+ * browser copy) is not needed. Every call lays out its buffers upwards from `heapBase()` (or
+ * from above the last allocImage image, linear.ts) and keeps no state between calls, so a throw
+ * leaks nothing; memory only grows, to the largest working set seen.
  */
 import { MODULE_WASM } from './module.generated.js';
 import { setRow } from './shared-copy.js';
@@ -77,12 +77,30 @@ export interface RowRange { first: number; end: number; sourceRow0?: number; out
 
 /** Copies a finished band of `count` float32 outputs at `ptr` to `target.data` at `offset`. */
 export function writeBand(wasm: ModuleExports, target: Target, ptr: Ptr, count: number, offset: number): void {
-  if (target.data instanceof Float32Array) {
-    setRow(target.data, new Float32Array(wasm.memory.buffer, ptr, count), offset);
+  const data = fresh(target.data);
+  if (data instanceof Float32Array) {
+    if (data.buffer === wasm.memory.buffer && data.byteOffset + offset * 4 === ptr) return; // computed in place
+    setRow(data, new Float32Array(wasm.memory.buffer, ptr, count), offset);
   } else {
     wasm.mapToU8(ptr, count, target.absolute === true);
-    setRow(target.data, new Uint8Array(wasm.memory.buffer, ptr, count), offset);
+    setRow(data, new Uint8Array(wasm.memory.buffer, ptr, count), offset);
   }
+}
+
+/**
+ * Where output value `offset` of `target` is in linear memory, when the target is a float32 array
+ * there (an allocImage image's data): drivers then compute each band in place, with no copy out.
+ * 0 otherwise. Read before `reserve` or after; addresses survive growth.
+ */
+export function targetAddress(target: Target, offset: number): Ptr {
+  const data = fresh(target.data);
+  return data instanceof Float32Array && addressIn(data) >= 0 ? data.byteOffset + offset * 4 : 0;
+}
+
+/** Where `view` starts in linear memory, or -1 when it is an ordinary array. */
+export function addressIn(view: ArrayBufferView): number {
+  const v = fresh(view);
+  return loaded !== undefined && v.buffer === loaded.memory.buffer ? v.byteOffset : -1;
 }
 
 const PAGE = 65536;
@@ -129,6 +147,11 @@ export function getModule(): ModuleExports {
   return loaded;
 }
 
+/** The instance if it is loaded, without loading it (checks of arguments must not instantiate). */
+export function loadedModule(): ModuleExports | undefined {
+  return loaded;
+}
+
 /** Current size of linear memory in bytes (for tests that check nothing leaks). */
 export function wasmMemoryBytes(): number {
   return getModule().memory.buffer.byteLength;
@@ -145,6 +168,43 @@ export class Layout {
     this.end = ptr + bytes;
     return ptr;
   }
+}
+
+/** Every view of linear memory an argument brought or the library handed out: its address and length (see `fresh`). */
+const pinned = new WeakMap<ArrayBufferView, [Ptr, number]>();
+
+/**
+ * Records `view`, when it views linear memory, so that `fresh` can view the same bytes again once
+ * growth has detached it. Returns `view`.
+ */
+export function pin<V extends ArrayBufferView>(view: V): V {
+  if (view.buffer === loaded?.memory.buffer) pinned.set(view, [view.byteOffset, (view as unknown as Uint8Array).length]);
+  return view;
+}
+
+/**
+ * `view` itself, or, when it is a pinned view of linear memory, a view of the same bytes on the
+ * current buffer: growth detaches every older view (its length becomes 0). Drivers pass the
+ * arrays they were given through this after `reserve`.
+ */
+export function fresh<V extends ArrayBufferView>(view: V): V {
+  const p = pinned.get(view);
+  if (p === undefined || view.buffer === loaded?.memory.buffer) return view;
+  const Type = view.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => V;
+  return pin(new Type(getModule().memory.buffer as ArrayBuffer, ...p));
+}
+
+/** The end of the highest live allocImage image (linear.ts keeps it), or 0. */
+let imagesEnd = 0;
+
+/** Tells calls where allocImage images end (linear.ts, on every allocation and free). */
+export function setImagesEnd(end: number): void {
+  imagesEnd = end;
+}
+
+/** The memory map of one call: its scratch starts above every live allocImage image, so no call overwrites one. */
+export function scratchLayout(wasm: ModuleExports): Layout {
+  return new Layout(Math.max(wasm.heapBase(), imagesEnd));
 }
 
 /** Makes linear memory at least `end` bytes, growing it once. */

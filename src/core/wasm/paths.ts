@@ -12,7 +12,7 @@ import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { STRIDE_SIMD, convolveDirect } from './direct.js';
 import { LARGEST_TILE, convolveFft, fftWork, tileSize } from './fft.js';
-import { Layout, getModule, reserve, type RowRange, type Target } from './instance.js';
+import { getModule, reserve, scratchLayout, type RowRange, type Target } from './instance.js';
 
 export type { Target } from './instance.js';
 
@@ -61,22 +61,25 @@ const SCAN_CHUNK = 1 << 16;
  * took 2.5–2.8 ms, and this scan is part of every float32 call that could take a fast path.
  */
 function magnitude(image: Image, cval: number): { max: number; finite: boolean } {
-  const { data } = image;
-  if (!(data instanceof Float32Array)) return { max: Math.max(data instanceof Uint16Array ? 65535 : 255, Math.abs(cval)), finite: true };
+  if (!(image.data instanceof Float32Array)) return { max: Math.max(image.data instanceof Uint16Array ? 65535 : 255, Math.abs(cval)), finite: true };
   const wasm = getModule();
-  const layout = new Layout(wasm.heapBase());
-  const ptr = layout.take(Math.min(SCAN_CHUNK, data.length) * 4);
+  const layout = scratchLayout(wasm);
+  const length = image.data.length;
+  const ptr = layout.take(Math.min(SCAN_CHUNK, length) * 4);
   const out = layout.take(8);
   reserve(wasm, layout.end, 'A float32 image scan');
   // Views made once, after growing: nothing in the loop grows memory.
-  const staged = new Float32Array(wasm.memory.buffer, ptr, Math.min(SCAN_CHUNK, data.length));
+  const data = image.data as Float32Array;
+  const staged = new Float32Array(wasm.memory.buffer, ptr, Math.min(SCAN_CHUNK, length));
   const result = new DataView(wasm.memory.buffer, out, 8);
   let max = Math.abs(cval);
   let finite = true;
+  // An allocImage image is scanned where it lies.
+  const inPlace = data.buffer === wasm.memory.buffer;
   for (let i = 0; i < data.length; i += SCAN_CHUNK) {
     const piece = data.subarray(i, i + SCAN_CHUNK);
-    staged.set(piece);
-    wasm.magnitudeF32(ptr, piece.length, out);
+    if (!inPlace) staged.set(piece);
+    wasm.magnitudeF32(inPlace ? piece.byteOffset : ptr, piece.length, out);
     max = Math.max(max, result.getFloat32(0, true));
     finite &&= result.getInt32(4, true) === 1;
   }

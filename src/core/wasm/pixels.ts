@@ -4,7 +4,7 @@
  * chunks whatever the image size. The arithmetic is assembly/pixels.ts's; the results are the TS
  * loops' to the bit (tests/to-uint8.test.mjs, tests/to-grayscale.test.mjs compare them).
  */
-import { getModule, Layout, reserve, type ModuleExports } from './instance.js';
+import { fresh, getModule, reserve, scratchLayout, type ModuleExports } from './instance.js';
 import { setRow } from './shared-copy.js';
 
 /** Pixels per chunk: 1 MiB of float32, small enough to stay in cache with its output. */
@@ -32,10 +32,12 @@ function finiteRange(wasm: ModuleExports, src: Float32Array, inPtr: number, outP
  */
 export function mapFloatToBytes(src: Float32Array, dst: Uint8Array, map: 'clamp' | 'abs' | 'normalize'): void {
   const wasm = getModule();
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   const inPtr = layout.take(Math.min(CHUNK, src.length) * 4);
   const outPtr = layout.take(8);
   reserve(wasm, layout.end, 'toUint8');
+  src = fresh(src);
+  dst = fresh(dst);
   let lo = 0;
   let range = 0;
   if (map === 'normalize') {
@@ -72,10 +74,12 @@ export function grayFromIntegers(
   const wide = size === 2;
   const pixels = dst.length;
   const chunk = Math.min(CHUNK, pixels);
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   const inPtr = layout.take(chunk * channels * size);
   const outPtr = layout.take(chunk * size);
   reserve(wasm, layout.end, 'toGrayscale');
+  src = fresh(src);
+  dst = fresh(dst);
   const In = wide ? Uint16Array : Uint8Array;
   const Out = wide ? Uint16Array : Uint8Array;
   for (let at = 0; at < pixels; at += CHUNK) {

@@ -9,7 +9,7 @@
  */
 import type { RgbaRows } from '../png/decode.js';
 import type { RowsUnfilter } from '../png/rows.js';
-import { getModule, Layout, reserve } from './instance.js';
+import { fresh, getModule, pin, reserve, scratchLayout } from './instance.js';
 
 /** Rows per call: about this many bytes, so the block and its output stay in cache. */
 const FILTER_BYTES = 1 << 17;
@@ -25,10 +25,12 @@ export function filterRowsWasm(type: number, src: Uint8Array, above: Uint8Array 
   out: Uint8Array, outAt: number): void {
   const wasm = getModule();
   const per = Math.max(1, Math.min(rows, Math.floor(FILTER_BYTES / n)));
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   const inPtr = layout.take((per + 1) * n);
   const outPtr = layout.take(per * (n + 1));
+  pin(src); // an allocImage image's bytes: viewed again after growth
   reserve(wasm, layout.end, 'PNG filtering');
+  src = fresh(src);
   for (let y = 0; y < rows; y += per) {
     const count = Math.min(per, rows - y);
     const memory = new Uint8Array(wasm.memory.buffer);
@@ -61,7 +63,7 @@ export const unfilterRowsWasm: RowsUnfilter = (buf, at, rows, n, bpp, first) => 
   }
   const wasm = getModule();
   const per = Math.max(1, Math.min(rows, Math.floor(FILTER_BYTES / stride)));
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   // The row above, then the rows; 8 bytes of room after them for the pixel-a-step loop's loads.
   const ptr = layout.take((per + 1) * stride + 8);
   reserve(wasm, layout.end, 'PNG unfiltering');
@@ -88,7 +90,7 @@ export const unfilterRowsWasm: RowsUnfilter = (buf, at, rows, n, bpp, first) => 
 export const rgbaRowsWasm: RgbaRows = (block, at, stride, rows, w, channels, dst, d) => {
   const wasm = getModule();
   const per = Math.max(1, Math.min(rows, Math.floor(FILTER_BYTES / stride)));
-  const layout = new Layout(wasm.heapBase());
+  const layout = scratchLayout(wasm);
   // 16 bytes of room after the rows for the last step's load.
   const inPtr = layout.take(per * stride + 16);
   const outPtr = layout.take(per * w * 4);

@@ -1,0 +1,113 @@
+/**
+ * Images that live in linear memory (`allocImage`).
+ *
+ * An allocated image's pixels are a block of the module's memory that calls read and write in
+ * place: no copy into linear memory before a call, none out of it after. Blocks sit from
+ * `heapBase()` upwards, first fit, and every call lays out its scratch above the highest live
+ * block (instance.ts `scratchLayout`), so no call ever overwrites one. Freeing a block lets a later image
+ * reuse its room; linear memory itself never shrinks.
+ *
+ * Growth detaches every view of the old buffer (its length becomes 0), so nothing here holds a
+ * view: an image remembers its address and length, and its `data` is a getter that views the
+ * current buffer. Internally, `liveData` gives any array that views linear memory the same
+ * getter, so a driver that reads `.data` after `reserve` never reads a detached view.
+ */
+import { rangeError } from '../errors.js';
+import type { Image, PixelData } from '../types.js';
+import { fresh, getModule, loadedModule, pin, reserve, setImagesEnd, type ModuleExports, type Ptr } from './instance.js';
+
+/** The pixel types an allocated image may have, by name (as `toUint8`/`depth` name them). */
+export type LinearType = 'float32' | 'uint8' | 'uint16';
+
+/** The array each type name gives. */
+export interface LinearData { float32: Float32Array; uint8: Uint8Array; uint16: Uint16Array }
+
+/** An `Image` whose pixels live in the library's WebAssembly memory (see `allocImage`). */
+export interface LinearImage<D extends Float32Array | Uint8Array | Uint16Array = Float32Array> extends Image<D> {
+  /** A view of the pixels on the current memory; read it again after any call (growth detaches views). */
+  readonly data: D;
+  /** Returns the pixels' memory to the library. Idempotent; `data` throws afterwards. */
+  free(): void;
+}
+
+interface Block { ptr: Ptr; end: number }
+
+/** Live blocks, sorted by address; scratch starts at the last one's end. */
+const blocks: Block[] = [];
+
+function changed(): void {
+  setImagesEnd(blocks.length === 0 ? 0 : blocks[blocks.length - 1].end);
+}
+
+/** The first gap of `bytes` between live blocks (or past the last), grown into if needed. */
+function allocate(wasm: ModuleExports, bytes: number, what: string): Block {
+  const align = (n: number): number => Math.ceil(n / 16) * 16;
+  let at = align(wasm.heapBase());
+  let index = 0;
+  for (; index < blocks.length && blocks[index].ptr - at < bytes; index++) at = align(blocks[index].end);
+  const block = { ptr: at, end: at + bytes };
+  reserve(wasm, block.end, what);
+  blocks.splice(index, 0, block);
+  changed();
+  return block;
+}
+
+/**
+ * Where `view` starts in linear memory, or -1 when it is an ordinary array. A view of linear
+ * memory outside every live image (made by hand over `memory.buffer`, or of a freed image) is
+ * refused: a call's scratch could overwrite it.
+ */
+export function addressOf(view: ArrayBufferView, name: string): number {
+  const memory = loadedModule()?.memory;
+  if (memory === undefined || view.buffer !== memory.buffer) return -1;
+  const { byteOffset: ptr, byteLength } = view;
+  if (!blocks.some((b) => b.ptr <= ptr && ptr + byteLength <= b.end)) {
+    throw rangeError(name, 'an ordinary array, or the data of a live allocImage image', view);
+  }
+  pin(view);
+  return ptr;
+}
+
+/**
+ * `holder` itself when its `data` is an ordinary array; when `data` views linear memory, a copy
+ * whose `data` is viewed afresh at every read (memory may grow during the call). `name` is the
+ * argument's name for errors.
+ */
+export function liveData<H extends { data: PixelData }>(holder: H, name: string): H {
+  const { data } = holder;
+  if (addressOf(data, name) < 0) return holder;
+  return Object.defineProperty({ ...holder }, 'data', { get: () => fresh(data), enumerable: true });
+}
+
+/**
+ * A zero-filled image of `Type` in linear memory (allocImage, in ../alloc.ts, checks the
+ * arguments). Its `data` views the current buffer at every read, and throws once it is freed.
+ */
+export function linearImage<D extends Float32Array | Uint8Array | Uint16Array>(width: number, height: number,
+  channels: 1 | 2 | 3 | 4, Type: new (buffer: ArrayBuffer, offset: number, length: number) => D): LinearImage<D> {
+  const length = width * height * channels;
+  const size = (Type as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const wasm = getModule();
+  const block = allocate(wasm, length * size, `A ${width}×${height}×${channels} image`);
+  const first = pin(new Type(wasm.memory.buffer as ArrayBuffer, block.ptr, length));
+  first.fill(0);
+  const image = {
+    width, height, channels,
+    get data() {
+      if (!blocks.includes(block)) throw new Error('conv2d-wasm: this allocImage image was freed');
+      return fresh(first);
+    },
+    free() {
+      if (blocks.includes(block)) blocks.splice(blocks.indexOf(block), 1);
+      changed();
+    },
+  };
+  const dispose = (Symbol as { dispose?: symbol }).dispose;
+  if (dispose) Object.defineProperty(image, dispose, { value: image.free });
+  return image;
+}
+
+/** Bytes held by live allocImage images, and where the last ends (tests: nothing leaks; growth mid-call). */
+export function linearImages(): { bytes: number; end: number } {
+  return { bytes: blocks.reduce((sum, b) => sum + b.end - b.ptr, 0), end: blocks.length === 0 ? 0 : blocks[blocks.length - 1].end };
+}
