@@ -10,6 +10,7 @@ export { planConvolution } from './core/convolve/options.js';
 export { orientedKernel } from './core/convolve/oriented.js';
 export { factorize, factorsFor } from './core/convolve/separable.js';
 export { checkImage, checkKernel } from './core/validate.js';
+export { checkApart } from './core/convolve/convolve.js';
 export { choosePath, pathCosts, wasmMemoryBytes } from './core/wasm/paths.js';
 export { linearImages } from './core/wasm/linear.js';
 export { splitRows } from './core/workers/split.js';

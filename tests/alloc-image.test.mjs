@@ -219,6 +219,14 @@ test('canny, toGrayscale, toUint8, convolveToUint8 and encodePng on linear image
   const fused = convolveToUint8(rgb, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' });
   sameBits(growing(() => convolveToUint8(linearRgb, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' })).data, fused.data, 'convolveToUint8');
   sameBits(decodePng(growing(() => encodePng(linearRgb))).data, decodePng(encodePng(rgb)).data, 'encodePng');
+  // Alpha carried through the pipeline (read after the colour channels' convolution).
+  const rgba = randomImage(r, 45, 38, 4, Uint8Array);
+  const linearRgba = linearCopy(rgba);
+  for (const options of [{ padding: 'same' }, { padding: 'same', grayscale: true }, { padding: 'same', alpha: 'convolve' }]) {
+    const want = convolveToUint8(rgba, kernels.sharpen, options);
+    sameBits(growing(() => convolveToUint8(linearRgba, kernels.sharpen, options)).data, want.data, `convolveToUint8 RGBA ${JSON.stringify(options)}`);
+  }
+  linearRgba.free();
   for (const img of [linearRgb, linearGray, linearFloat]) img.free();
 });
 

@@ -509,13 +509,17 @@ batch('SIGINT: stops, prints the partial report, leaves complete outputs and no 
   const report = JSON.parse(stdout);
   assert.is(report.interrupted, true);
   const t = report.totals;
-  assert.ok(t.written >= 3 && t.written < 120, `written ${t.written}`);
+  // At least one output was reported written; a file renamed into place just before the signal
+  // may not have been reported yet (it is complete: checked below), so the report may count
+  // fewer than the 3 files seen.
+  assert.ok(t.written >= 1 && t.written < 120, `written ${t.written}`);
   assert.ok(t.interrupted <= 6, `abandoned ${t.interrupted} (at most 3 × jobs are handed out)`);
   const left = readdirSync(join(dir, 'out'));
   assert.equal(left.filter((f) => !f.endsWith('.png')), [], 'no temp files');
   const want = expected(photo, kernels.gaussian(2), CLI_DEFAULTS);
   for (const f of left) assertPng(join(dir, 'out', f), want, f); // complete, never half-written
   for (const x of report.results.filter((y) => y.status === 'written')) assert.ok(left.includes(x.output.slice(4)), x.output);
+  assert.ok(t.written <= left.length, `reported ${t.written} written, ${left.length} in out/`);
 });
 
 batch.run();

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convolve2d, convolveBank, kernels } from '../dist/core/index.js';
-import { wasmMemoryBytes } from '../dist/internal.js';
+import { checkApart, wasmMemoryBytes } from '../dist/internal.js';
 import { PIXEL_TYPES, assertThrows, randomImage, randomKernel, rng } from './helpers.mjs';
 
 /** '' when a and b hold the same bits, else where they first differ. */
@@ -109,6 +109,46 @@ api('bad arguments throw, naming them, and the next call works', () => {
     const again = convolveBank(image, good, { padding: 'same' });
     again.forEach((g, i) => assert.is(sameBits(g.data, want[i].data), ''));
     assert.is(wasmMemoryBytes(), memory);
+  }
+});
+
+api('a bank of 150,000 kernels (more than Math.max(...list) can take as arguments)', () => {
+  const r = rng(150000);
+  const image = randomImage(r, 5, 4, 1);
+  const bank = Array.from({ length: 150000 }, (_, i) => [[1 + (i % 7)], [i % 3 === 0 ? 2 : 0.5]]);
+  const got = convolveBank(image, bank, { padding: 'same', border: 'reflect' });
+  assert.is(got.length, bank.length);
+  for (const i of [0, 1, 2, 77777, 149999]) {
+    assert.is(sameBits(got[i].data, convolve2d(image, bank[i], { padding: 'same', border: 'reflect', method: 'direct' }).data), '', `kernel ${i}`);
+  }
+});
+
+api('checkApart finds an overlap exactly when some pair overlaps (against every pair, random layouts)', () => {
+  const r = rng(4242);
+  for (let round = 0; round < 400; round++) {
+    const buffers = Array.from({ length: r.int(1, 3) }, () => new ArrayBuffer(256));
+    const arrays = Array.from({ length: r.int(1, 9) }, () => {
+      const start = r.int(0, 60);
+      return new Float32Array(r.pick(buffers), start * 4, r.int(1, 64 - start));
+    });
+    const names = arrays.map((_, i) => `out[${i}]`);
+    let pair;
+    for (let j = 1; j < arrays.length && !pair; j++) {
+      for (let i = 0; i < j && !pair; i++) {
+        const [a, b] = [arrays[i], arrays[j]];
+        if (a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength) pair = [i, j];
+      }
+    }
+    let error;
+    try { checkApart(arrays, names); } catch (e) { error = e; }
+    assert.is(error !== undefined, pair !== undefined, `round ${round}`);
+    if (error) {
+      assert.ok(error instanceof RangeError);
+      // The message names two arrays that do overlap.
+      const [, one, other] = /^Expected an array that does not overlap out\[(\d+)\] for out\[(\d+)\]/.exec(error.message);
+      const [a, b] = [arrays[+one], arrays[+other]];
+      assert.ok(one !== other && a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength, error.message);
+    }
   }
 });
 

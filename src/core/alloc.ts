@@ -12,8 +12,7 @@ const TYPES = { float32: Float32Array, uint8: Uint8Array, uint16: Uint16Array };
  * takes it, and takes its `data` as an `out` array, with no copy into or out of linear memory:
  * for chains of calls on the same images, where those copies are most of a small kernel's time
  * (README, Speed). Rules: read `img.data` again after any call (a call may grow memory, which
- * detaches older views); `free()` it when done (it is not garbage-collected; `using` frees it where
- * the platform has `Symbol.dispose`); never free it while an async call that reads it is pending.
+ * detaches older views); `free()` it when done (it is not garbage-collected); never free it while an async call that reads it is pending.
  * @throws {TypeError} an argument of the wrong kind, naming it.
  * @throws {RangeError} a bad size or type, or more memory than a wasm32 module can address.
  * @example

@@ -5,7 +5,7 @@
  */
 import { rangeError, typeError } from './errors.js';
 import type { Image, PixelData } from './types.js';
-import { liveData } from './wasm/linear.js';
+import { addressOf } from './wasm/linear.js';
 
 /** Largest side we accept for an image or a kernel; keeps index maths inside int32. */
 export const MAX_SIDE = 1 << 20;
@@ -83,10 +83,7 @@ export function channelCount(value: unknown, name: string): 1 | 2 | 3 | 4 {
   return value;
 }
 
-/**
- * Checks an `Image` and returns it: unchanged, or, when its pixels live in linear memory
- * (allocImage), with `data` viewed afresh at every read.
- */
+/** Checks an `Image` and returns it unchanged. */
 export function checkImage(value: unknown, name = 'image'): Image {
   if (!isPlainObject(value)) throw typeError(name, 'an Image object { width, height, channels, data }', value);
   const width = integer(value.width, `${name}.width`, 1, MAX_SIDE);
@@ -98,8 +95,8 @@ export function checkImage(value: unknown, name = 'image'): Image {
   if (data.length !== expected) {
     throw rangeError(`${name}.data`, `length ${expected} (width × height × channels = ${width} × ${height} × ${channels})`, data);
   }
-  // Pixels in linear memory (allocImage) are re-viewed at every read: a call may grow memory.
-  return liveData(value as unknown as Image, `${name}.data`);
+  addressOf(data, `${name}.data`); // an allocImage image's pixels: checked, and pinned (instance.ts `fresh`)
+  return value as unknown as Image;
 }
 
 /** A kernel as plain numbers, row-major, after checking every entry. */

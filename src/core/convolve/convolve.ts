@@ -49,9 +49,22 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
-/** Output arrays named `names`, pairwise apart: results written into one array would overwrite each other. */
+/**
+ * Output arrays named `names`, pairwise apart: results written into one array would overwrite each
+ * other. Sorted by address, each array need only be compared with the furthest-reaching one
+ * before it (a bank may hold 100,000 arrays: comparing every pair would take minutes).
+ */
 export function checkApart(arrays: readonly ArrayBufferView[], names: readonly string[]): void {
-  arrays.forEach((a, i) => arrays.forEach((b, j) => {
-    if (j > i && overlaps(a, b)) throw rangeError(names[j], `an array that does not overlap ${names[i]}`, b);
-  }));
+  const buffers = new Map<ArrayBufferLike, number>();
+  // Addresses across buffers: a buffer's number in the high part, the byte offset in the low.
+  const at = (i: number, end = 0): number => {
+    const { buffer, byteOffset, byteLength } = arrays[i];
+    if (!buffers.has(buffer)) buffers.set(buffer, buffers.size);
+    return buffers.get(buffer)! * 2 ** 32 + byteOffset + end * byteLength;
+  };
+  let reach = -1;
+  for (const i of arrays.map((_, i) => i).sort((i, j) => at(i) - at(j))) {
+    if (reach >= 0 && overlaps(arrays[reach], arrays[i])) throw rangeError(names[i], `an array that does not overlap ${names[reach]}`, arrays[i]);
+    if (reach < 0 || at(i, 1) > at(reach, 1)) reach = i;
+  }
 }

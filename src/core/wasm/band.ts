@@ -6,7 +6,7 @@
 import { borderMap } from '../convolve/border.js';
 import type { ConvolvePlan } from '../convolve/options.js';
 import type { Image } from '../types.js';
-import { addressIn, type ModuleExports, type Layout, type PadFn, type Ptr } from './instance.js';
+import { addressIn, fresh, type ModuleExports, type Layout, type PadFn, type Ptr } from './instance.js';
 import { setRow } from './shared-copy.js';
 
 export class BandSource {
@@ -64,7 +64,8 @@ export class BandSource {
    * several channels are staged raw, and `channel(c)` builds each.
    */
   load(wasm: ModuleExports, first: number, count: number, step = 1): void {
-    const { width: W, channels: C, data } = this.image;
+    const { width: W, channels: C } = this.image;
+    const data = fresh(this.image.data);
     const buffer = wasm.memory.buffer;
     this.count = count;
     if (this.direct) {
@@ -104,7 +105,8 @@ export class BandSource {
    * of a 1024-wide image cost about as much again as the bytes it moved.
    */
   private fillOneChannel(wasm: ModuleExports, first: number, count: number, step: number): void {
-    const { width: W, data } = this.image;
+    const { width: W } = this.image;
+    const data = fresh(this.image.data);
     const { rowMap } = this;
     const buffer = wasm.memory.buffer;
     const staged = new Float32Array(buffer, this.planePtr, count * W);

@@ -14,7 +14,8 @@ import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
 import { BAND_BYTES, DENSE_LIMIT, STRIDE_SIMD, convolveDirect } from './direct.js';
 import { convolveFft } from './fft.js';
-import { getModule, reserve, scratchLayout, targetAddress, writeBand, type ModuleExports, type Ptr, type Target } from './instance.js';
+import { getModule, reserve, targetAddress, writeBand, type ModuleExports, type Ptr, type Target } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 /** One kernel of a bank: checked kernel, its own plan and factors, its path and where results go. */
 export interface BankEntry {
@@ -42,6 +43,13 @@ export interface BankHook {
   run: (k: ModuleExports, first: number, count: number, bands: Ptr[], scratch: Ptr) => void;
 }
 
+/**
+ * The largest and smallest of `f` over a list. `Math.max(...list)` passes every value as an
+ * argument and overflows the stack from about 100,000 kernels.
+ */
+const most = <T>(list: readonly T[], f: (x: T) => number): number => list.reduce((m, x) => Math.max(m, f(x)), -Infinity);
+const least = <T>(list: readonly T[], f: (x: T) => number): number => list.reduce((m, x) => Math.min(m, f(x)), Infinity);
+
 interface Slot {
   entry: BankEntry;
   rowOffset: number; // padded rows of the union above this kernel's padded row 0
@@ -67,16 +75,16 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
   const base = fused[0].plan;
   const { sy, dy } = base;
   const C = image.channels;
-  const top = Math.max(...fused.map((e) => e.plan.top)), bottom = Math.max(...fused.map((e) => e.plan.bottom));
-  const left = Math.max(...fused.map((e) => e.plan.left)), right = Math.max(...fused.map((e) => e.plan.right));
+  const top = most(fused, (e) => e.plan.top), bottom = most(fused, (e) => e.plan.bottom);
+  const left = most(fused, (e) => e.plan.left), right = most(fused, (e) => e.plan.right);
   const union: ConvolvePlan = { ...base, top, bottom, left, right };
   const padW = image.width + left + right, padH = image.height + top + bottom;
-  const maxSpan = Math.max(...fused.map((e) => dy * (e.kernel.height - 1)));
+  const maxSpan = most(fused, (e) => dy * (e.kernel.height - 1));
   // Bands of about BAND_BYTES of padded input, at least one output row of the tallest kernel.
   const rowBytes = padW * 4 * Math.max(1, C / 2);
   const outRows = Math.max(8, Math.floor((BAND_BYTES / rowBytes - maxSpan) / sy));
   // Kernels of different heights start at different padded rows: a band must reach the last.
-  const maxRowOffset = Math.max(...fused.map((e) => top - e.plan.top));
+  const maxRowOffset = most(fused, (e) => top - e.plan.top);
   const maxRows = Math.min(padH, (outRows - 1) * sy + maxSpan + maxRowOffset + 1);
   // A widely strided or dilated bank would stage mostly rows no tap reads: kernel by kernel then.
   // (A hook's bank, gradient's, has stride and dilation 1: its bands are always dense.)
@@ -102,10 +110,10 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
       dstPtr: inPlace ? 0 : layout.take(bandOut * plan.outW * C * 4),
     };
   });
-  const maxOutW = Math.max(...fused.map((e) => e.plan.outW));
+  const maxOutW = most(fused, (e) => e.plan.outW);
   const tmpPtr = fused.some((e) => e.path === 'separable') ? layout.take(maxRows * padW * 4) : 0;
   const scratchPtr = base.sx > 1 && base.sx <= STRIDE_SIMD ? layout.take(((maxOutW - 1) * base.sx + 1) * 4) : 0;
-  const hookValues = hook ? Math.max(...slots.map((s) => (Math.floor((maxRows - 1 - s.spanH) / sy) + 1) * s.entry.plan.outW * C)) : 0;
+  const hookValues = hook ? most(slots, (s) => (Math.floor((maxRows - 1 - s.spanH) / sy) + 1) * s.entry.plan.outW * C) : 0;
   const hookPtr = hook ? layout.take(hookValues * hook.bytesPerValue) : 0;
   reserve(k, layout.end, `A bank of ${entries.length} kernels over a ${image.width}×${image.height}×${C} image`);
 
@@ -124,7 +132,7 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
     const open = slots.filter((s) => s.next < s.entry.plan.outH);
     if (open.length === 0) break;
     // The band starts at the first padded row any unfinished kernel still needs.
-    const first = Math.min(...open.map((s) => s.next * sy + s.rowOffset));
+    const first = least(open, (s) => s.next * sy + s.rowOffset);
     const count = Math.min(maxRows, padH - first);
     source.load(k, first, count);
     for (const s of open) {
@@ -134,7 +142,7 @@ export function convolveBankWasm(image: Image, entries: BankEntry[], hook?: Bank
     }
     // A hook reads the same rows of every entry: all advance by the fewest any can.
     if (hook) {
-      const fewest = Math.min(...open.map((s) => s.done));
+      const fewest = least(open, (s) => s.done);
       for (const s of open) s.done = fewest;
     }
     const windowOf = (s: Slot): Ptr => source.planePtr + ((s.next * sy + s.rowOffset - first) * padW + s.colOffset) * 4;

@@ -9,7 +9,8 @@ import type { Factors } from '../convolve/separable.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { getModule, reserve, scratchLayout, targetAddress, writeBand, type RowRange, type Target } from './instance.js';
+import { getModule, reserve, targetAddress, writeBand, type RowRange, type Target } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 /**
  * Aim for padded bands of about this many bytes: big enough that the halo re-read stays small,

@@ -5,7 +5,8 @@
  */
 import { derivFactors } from '../edges/deriv-kernels.js';
 import { cannyThresholds, type CannyParams } from '../edges/thresholds.js';
-import { fresh, getModule, reserve, scratchLayout } from './instance.js';
+import { fresh, getModule, reserve } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 /**
  * The edge map of a one-channel 8-bit image (`data.length === width · height`) into `out`.

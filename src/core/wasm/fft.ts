@@ -16,7 +16,8 @@ import { orientedKernel } from '../convolve/oriented.js';
 import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { BandSource } from './band.js';
-import { getModule, reserve, scratchLayout, targetAddress, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
+import { getModule, reserve, targetAddress, writeBand, type ModuleExports, type Ptr, type RowRange, type Target } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 /** Tiles are searched up to this side beyond the smallest that fits: four T×T float64 planes of 256² are 2 MiB, about a core's L2. */
 const MAX_TILE = 256;

@@ -6,8 +6,8 @@
  * workers a synchronous instantiate on first use makes `init()` optional. The module imports
  * nothing (runtime "stub", no asserts, so no `env.abort`; embed-wasm.mjs checks) and its exports
  * take and return only numbers, so @assemblyscript/loader's glue (5.6 KB of minified JS in every
- * browser copy) is not needed. Every call lays out its buffers upwards from `heapBase()` (or
- * from above the last allocImage image, linear.ts) and keeps no state between calls, so a throw
+ * browser copy) is not needed. Every call lays out its buffers upwards from above the last
+ * allocImage image (linear.ts `scratchLayout`; `heapBase()` when there is none) and keeps no state between calls, so a throw
  * leaks nothing; memory only grows, to the largest working set seen.
  */
 import { MODULE_WASM } from './module.generated.js';
@@ -93,8 +93,8 @@ export function writeBand(wasm: ModuleExports, target: Target, ptr: Ptr, count: 
  * 0 otherwise. Read before `reserve` or after; addresses survive growth.
  */
 export function targetAddress(target: Target, offset: number): Ptr {
-  const data = fresh(target.data);
-  return data instanceof Float32Array && addressIn(data) >= 0 ? data.byteOffset + offset * 4 : 0;
+  const at = target.data instanceof Float32Array ? addressIn(target.data) : -1;
+  return at < 0 ? 0 : at + offset * 4;
 }
 
 /** Where `view` starts in linear memory, or -1 when it is an ordinary array. */
@@ -192,19 +192,6 @@ export function fresh<V extends ArrayBufferView>(view: V): V {
   if (p === undefined || view.buffer === loaded?.memory.buffer) return view;
   const Type = view.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => V;
   return pin(new Type(getModule().memory.buffer as ArrayBuffer, ...p));
-}
-
-/** The end of the highest live allocImage image (linear.ts keeps it), or 0. */
-let imagesEnd = 0;
-
-/** Tells calls where allocImage images end (linear.ts, on every allocation and free). */
-export function setImagesEnd(end: number): void {
-  imagesEnd = end;
-}
-
-/** The memory map of one call: its scratch starts above every live allocImage image, so no call overwrites one. */
-export function scratchLayout(wasm: ModuleExports): Layout {
-  return new Layout(Math.max(wasm.heapBase(), imagesEnd));
 }
 
 /** Makes linear memory at least `end` bytes, growing it once. */

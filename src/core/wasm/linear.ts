@@ -4,17 +4,16 @@
  * An allocated image's pixels are a block of the module's memory that calls read and write in
  * place: no copy into linear memory before a call, none out of it after. Blocks sit from
  * `heapBase()` upwards, first fit, and every call lays out its scratch above the highest live
- * block (instance.ts `scratchLayout`), so no call ever overwrites one. Freeing a block lets a later image
+ * block (`scratchLayout`), so no call ever overwrites one. Freeing a block lets a later image
  * reuse its room; linear memory itself never shrinks.
  *
- * Growth detaches every view of the old buffer (its length becomes 0), so nothing here holds a
- * view: an image remembers its address and length, and its `data` is a getter that views the
- * current buffer. Internally, `liveData` gives any array that views linear memory the same
- * getter, so a driver that reads `.data` after `reserve` never reads a detached view.
+ * Growth detaches every view of the old buffer (its length becomes 0), so an image's `data` is a
+ * getter that views the current buffer; and every view of linear memory an argument brings is
+ * pinned (`addressOf`), so drivers can view its bytes again after `reserve` (instance.ts `fresh`).
  */
 import { rangeError } from '../errors.js';
-import type { Image, PixelData } from '../types.js';
-import { fresh, getModule, loadedModule, pin, reserve, setImagesEnd, type ModuleExports, type Ptr } from './instance.js';
+import type { Image } from '../types.js';
+import { Layout, fresh, getModule, loadedModule, pin, reserve, type ModuleExports, type Ptr } from './instance.js';
 
 /** The pixel types an allocated image may have, by name (as `toUint8`/`depth` name them). */
 export type LinearType = 'float32' | 'uint8' | 'uint16';
@@ -35,8 +34,9 @@ interface Block { ptr: Ptr; end: number }
 /** Live blocks, sorted by address; scratch starts at the last one's end. */
 const blocks: Block[] = [];
 
-function changed(): void {
-  setImagesEnd(blocks.length === 0 ? 0 : blocks[blocks.length - 1].end);
+/** The memory map of one call: its scratch starts above every live image, so no call overwrites one. */
+export function scratchLayout(wasm: ModuleExports): Layout {
+  return new Layout(blocks.length === 0 ? wasm.heapBase() : blocks[blocks.length - 1].end);
 }
 
 /** The first gap of `bytes` between live blocks (or past the last), grown into if needed. */
@@ -48,7 +48,6 @@ function allocate(wasm: ModuleExports, bytes: number, what: string): Block {
   const block = { ptr: at, end: at + bytes };
   reserve(wasm, block.end, what);
   blocks.splice(index, 0, block);
-  changed();
   return block;
 }
 
@@ -66,17 +65,6 @@ export function addressOf(view: ArrayBufferView, name: string): number {
   }
   pin(view);
   return ptr;
-}
-
-/**
- * `holder` itself when its `data` is an ordinary array; when `data` views linear memory, a copy
- * whose `data` is viewed afresh at every read (memory may grow during the call). `name` is the
- * argument's name for errors.
- */
-export function liveData<H extends { data: PixelData }>(holder: H, name: string): H {
-  const { data } = holder;
-  if (addressOf(data, name) < 0) return holder;
-  return Object.defineProperty({ ...holder }, 'data', { get: () => fresh(data), enumerable: true });
 }
 
 /**
@@ -99,11 +87,8 @@ export function linearImage<D extends Float32Array | Uint8Array | Uint16Array>(w
     },
     free() {
       if (blocks.includes(block)) blocks.splice(blocks.indexOf(block), 1);
-      changed();
     },
   };
-  const dispose = (Symbol as { dispose?: symbol }).dispose;
-  if (dispose) Object.defineProperty(image, dispose, { value: image.free });
   return image;
 }
 

@@ -12,7 +12,8 @@ import type { Image } from '../types.js';
 import type { KernelMatrix } from '../validate.js';
 import { STRIDE_SIMD, convolveDirect } from './direct.js';
 import { LARGEST_TILE, convolveFft, fftWork, tileSize } from './fft.js';
-import { getModule, reserve, scratchLayout, type RowRange, type Target } from './instance.js';
+import { fresh, getModule, reserve, type RowRange, type Target } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 export type { Target } from './instance.js';
 
@@ -69,7 +70,7 @@ function magnitude(image: Image, cval: number): { max: number; finite: boolean }
   const out = layout.take(8);
   reserve(wasm, layout.end, 'A float32 image scan');
   // Views made once, after growing: nothing in the loop grows memory.
-  const data = image.data as Float32Array;
+  const data = fresh(image.data as Float32Array);
   const staged = new Float32Array(wasm.memory.buffer, ptr, Math.min(SCAN_CHUNK, length));
   const result = new DataView(wasm.memory.buffer, out, 8);
   let max = Math.abs(cval);

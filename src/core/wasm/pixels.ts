@@ -4,7 +4,8 @@
  * chunks whatever the image size. The arithmetic is assembly/pixels.ts's; the results are the TS
  * loops' to the bit (tests/to-uint8.test.mjs, tests/to-grayscale.test.mjs compare them).
  */
-import { fresh, getModule, reserve, scratchLayout, type ModuleExports } from './instance.js';
+import { fresh, getModule, reserve, type ModuleExports } from './instance.js';
+import { scratchLayout } from './linear.js';
 import { setRow } from './shared-copy.js';
 
 /** Pixels per chunk: 1 MiB of float32, small enough to stay in cache with its output. */

@@ -9,7 +9,8 @@
  */
 import type { RgbaRows } from '../png/decode.js';
 import type { RowsUnfilter } from '../png/rows.js';
-import { fresh, getModule, pin, reserve, scratchLayout } from './instance.js';
+import { fresh, getModule, pin, reserve } from './instance.js';
+import { scratchLayout } from './linear.js';
 
 /** Rows per call: about this many bytes, so the block and its output stay in cache. */
 const FILTER_BYTES = 1 << 17;
