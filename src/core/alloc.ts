@@ -12,7 +12,8 @@ const TYPES = { float32: Float32Array, uint8: Uint8Array, uint16: Uint16Array };
  * takes it, and takes its `data` as an `out` array, with no copy into or out of linear memory:
  * for chains of calls on the same images, where those copies are most of a small kernel's time
  * (README, Speed). Rules: read `img.data` again after any call (a call may grow memory, which
- * detaches older views); `free()` it when done (it is not garbage-collected); never free it while an async call that reads it is pending.
+ * detaches older views: an old view then has length 0 and is refused); `free()` it when done (it
+ * is not garbage-collected); never free it while an async call that reads it is pending.
  * @throws {TypeError} an argument of the wrong kind, naming it.
  * @throws {RangeError} a bad size or type, or more memory than a wasm32 module can address.
  * @example
@@ -28,5 +29,6 @@ export function allocImage<T extends LinearType = 'float32'>(width: number, heig
   integer(width, 'width', 1, MAX_SIDE);
   integer(height, 'height', 1, MAX_SIDE);
   const Type = TYPES[oneOf(type, 'type', Object.keys(TYPES) as LinearType[])];
-  return linearImage(width, height, channelCount(channels, 'channels'), Type as unknown as new (buffer: ArrayBuffer, offset: number, length: number) => LinearData[T]);
+  type Make = new (buffer: ArrayBuffer, offset: number, length: number) => LinearData[T];
+  return linearImage(width, height, channelCount(channels, 'channels'), Type as unknown as Make);
 }

@@ -64,7 +64,9 @@ export function checkApart(arrays: readonly ArrayBufferView[], names: readonly s
   };
   let reach = -1;
   for (const i of arrays.map((_, i) => i).sort((i, j) => at(i) - at(j))) {
-    if (reach >= 0 && overlaps(arrays[reach], arrays[i])) throw rangeError(names[i], `an array that does not overlap ${names[reach]}`, arrays[i]);
+    if (reach >= 0 && overlaps(arrays[reach], arrays[i])) {
+      throw rangeError(names[i], `an array that does not overlap ${names[reach]}`, arrays[i]);
+    }
     if (reach < 0 || at(i, 1) > at(reach, 1)) reach = i;
   }
 }

@@ -7,8 +7,9 @@
  * nothing (runtime "stub", no asserts, so no `env.abort`; embed-wasm.mjs checks) and its exports
  * take and return only numbers, so @assemblyscript/loader's glue (5.6 KB of minified JS in every
  * browser copy) is not needed. Every call lays out its buffers upwards from above the last
- * allocImage image (linear.ts `scratchLayout`; `heapBase()` when there is none) and keeps no state between calls, so a throw
- * leaks nothing; memory only grows, to the largest working set seen.
+ * allocImage image (linear.ts `scratchLayout`; `heapBase()` when there is none) and keeps no
+ * state between calls, so a throw leaks nothing; memory only grows, to the largest working set
+ * seen.
  */
 import { MODULE_WASM } from './module.generated.js';
 import { setRow } from './shared-copy.js';
@@ -170,7 +171,7 @@ export class Layout {
   }
 }
 
-/** Every view of linear memory an argument brought or the library handed out: its address and length (see `fresh`). */
+/** Every view of linear memory an argument brought or the library handed out: address, length. */
 const pinned = new WeakMap<ArrayBufferView, [Ptr, number]>();
 
 /**

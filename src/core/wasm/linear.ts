@@ -94,5 +94,6 @@ export function linearImage<D extends Float32Array | Uint8Array | Uint16Array>(w
 
 /** Bytes held by live allocImage images, and where the last ends (tests: nothing leaks; growth mid-call). */
 export function linearImages(): { bytes: number; end: number } {
-  return { bytes: blocks.reduce((sum, b) => sum + b.end - b.ptr, 0), end: blocks.length === 0 ? 0 : blocks[blocks.length - 1].end };
+  const bytes = blocks.reduce((sum, b) => sum + b.end - b.ptr, 0);
+  return { bytes, end: blocks.length === 0 ? 0 : blocks[blocks.length - 1].end };
 }
