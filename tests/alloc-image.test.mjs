@@ -247,4 +247,25 @@ test('convolve2dAsync reads a linear image and writes a linear out', async () =>
   out.free();
 });
 
+test('convolve2dAsync: memory growing while the call waits (a synchronous call in between) leaves its out right', async () => {
+  const r = rng(12);
+  // 300×200: one task on a worker; 700×700: rows on two workers in shared memory.
+  for (const [w, h] of [[300, 200], [700, 700]]) {
+    const image = randomImage(r, w, h, 1);
+    const kernel = randomKernel(r, 7, 7);
+    const expected = convolve2d(image, kernel, { padding: 'same' });
+    const input = linearCopy(image);
+    const out = allocImage(w, h);
+    for (const threads of [1, 2]) {
+      out.data.fill(0);
+      const pending = convolve2dAsync(input, kernel, { padding: 'same', threads, out: out.data });
+      growing(() => convolve2d(input, kernel, { padding: 'same' }));
+      sameBits((await pending).data, expected.data, `${w}×${h}, threads ${threads}`);
+      sameBits(out.data, expected.data, `${w}×${h}, threads ${threads}: out read again`);
+    }
+    input.free();
+    out.free();
+  }
+});
+
 test.run();

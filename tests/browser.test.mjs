@@ -168,6 +168,30 @@ register(builds, 'plain, cross-origin isolated: convolve2dAsync shares memory wi
   assert.equal(errors, [], 'isolated: page errors');
 });
 
+register(builds, 'plain: allocImage images are read and written in place, as in Node', async () => {
+  const { page, errors } = await open('plain');
+  const spec = { seed: 33, width: 90, height: 70, channels: 1, type: 'Float32Array' };
+  const got = await page.evaluate(async ({ makeImageSource, spec }) => {
+    const { allocImage, convolve2d, convolve2dAsync, kernels } = window.lib;
+    const image = new Function(`return (${makeImageSource})`)()(spec);
+    const img = allocImage(spec.width, spec.height);
+    img.data.set(image.data);
+    const out = allocImage(spec.width, spec.height);
+    convolve2d(img, kernels.sobelX, { padding: 'same', border: 'reflect', out: out.data });
+    const sync = Array.from(out.data);
+    const result = await convolve2dAsync(img, kernels.sobelX, { padding: 'same', border: 'reflect', threads: 2 });
+    img.free();
+    out.free();
+    let freed = '';
+    try { img.data; } catch (e) { freed = e.message; }
+    return { sync, async: Array.from(result.data), freed };
+  }, { makeImageSource: makeImage.toString(), spec });
+  const want = convolve2d(makeImage(spec), kernels.sobelX, { padding: 'same', border: 'reflect' });
+  for (const key of ['sync', 'async']) assert.ok(got[key].length === want.data.length && got[key].every((v, i) => Object.is(v, want.data[i])), `${key}: same as Node`);
+  assert.match(got.freed, /freed/);
+  assert.equal(errors, []);
+});
+
 register(builds, 'plain: the WASM also loads inside a module Web Worker of the page', async () => {
   const { page, errors } = await open('plain');
   const spec = { seed: 21, width: 40, height: 30, channels: 1, type: 'Float32Array' };

@@ -24,6 +24,7 @@ import { canShareMemory, isShared, SharedScratch } from './shared-scratch.js';
 import { splitRows } from './split.js';
 import type { ConvolveAsyncOptions, Image, Kernel, PixelData } from '../types.js';
 import { integer, isPlainObject, type KernelMatrix } from '../validate.js';
+import { fresh } from '../wasm/instance.js';
 import { choosePath } from '../wasm/paths.js';
 import { emptyLike, viewLike } from '../pixels/like.js';
 
@@ -84,8 +85,10 @@ export class ConvolvePool {
       const transfer = [own.buffer as ArrayBuffer];
       const result = (await this.scheduler.run({ width: img.width, height: img.height, channels: img.channels, data: own }, k, plan, transfer))!;
       if (out === undefined) return result;
-      out.set(result.data);
-      return { ...result, data: out };
+      // An allocImage out may have been detached by growth while this call waited: view it again.
+      const into = fresh(out);
+      into.set(result.data);
+      return { ...result, data: into };
     }
     const { pieces } = splitRows(img, k, rest, usable);
     const data = out ?? new Float32Array(length);
@@ -94,9 +97,9 @@ export class ConvolvePool {
       const piecePlan = planConvolution(piece.options, piece.image.height, piece.image.width, k.height, k.width);
       // The gathered rows are ours, so they move to the worker instead of being copied.
       const part = (await this.scheduler.run(piece.image, k, piecePlan, [piece.image.data.buffer as ArrayBuffer]))!;
-      data.set(part.data, piece.row * plan.outW * img.channels);
+      fresh(data).set(part.data, piece.row * plan.outW * img.channels);
     }));
-    return { width: plan.outW, height: plan.outH, channels: img.channels, data };
+    return { width: plan.outW, height: plan.outH, channels: img.channels, data: fresh(data) };
   }
 
   /**
@@ -127,7 +130,7 @@ export class ConvolvePool {
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // A failed call's buffers are dropped, not reused: its other workers may still be writing.
     if (failed) throw failed.reason;
-    const result = outInPlace ? out : out ?? new Float32Array(length);
+    const result = outInPlace ? out : out === undefined ? new Float32Array(length) : fresh(out);
     if (!outInPlace) result.set(shared);
     this.scratch.release(scratch);
     return { width: plan.outW, height: plan.outH, channels, data: result };
