@@ -593,7 +593,10 @@ export function buildCase(seed, index) {
   const image = randomImageSpec(r, { maxSide: kind === 'convolve-big-stride' ? 4 : 40, extreme: kind === 'convolve-extreme' });
   const options = randomValidOptions(r, rows.length, rows[0].length, { big: kind === 'convolve-big-stride' });
   if (kind === 'convolve-big-stride') options.padding = { left: r.pick([0, 100, 999]), right: r.pick([0, 500, 4000]), top: 0, bottom: r.pick([0, 2]) };
-  return { kind, image, kernel, rows, options };
+  // Drawn last, so every earlier draw (and a saved seed's other cases) stays as it was: a fifth of
+  // the cases run on allocImage images, half of those into an allocImage out as well.
+  const linear = r.chance(0.2) ? (r.chance(0.5) ? 'image and out' : 'image') : undefined;
+  return { kind, image, kernel, rows, options, ...(linear && { linear }) };
 }
 
 function mutateIdatOnly(r) {
@@ -837,7 +840,32 @@ export async function runCase(c) {
   }
   if (c.kind === 'grayscale-uint8' || c.kind === 'encode') return runPixelOps(L, c);
   // Valid convolutions.
-  const { image, kernel, rows, options } = c;
+  const { kernel, rows } = c;
+  let { image, options } = c;
+  // allocImage copies (not Uint8ClampedArray, which it does not make), freed whatever happens.
+  const held = [];
+  const TYPE_NAMES = { Float32Array: 'float32', Uint8Array: 'uint8', Uint16Array: 'uint16' };
+  if (c.linear && TYPE_NAMES[image.data.constructor.name] && !Buffer.isBuffer(image.data)) {
+    const lin = L.allocImage(image.width, image.height, image.channels, TYPE_NAMES[image.data.constructor.name]);
+    lin.data.set(image.data);
+    held.push(lin);
+    image = lin;
+    const shape = predict(image, rows, options);
+    if (c.linear === 'image and out' && !shape.error) {
+      const out = L.allocImage(shape.outW, shape.outH, image.channels);
+      held.push(out);
+      options = { ...options, out: out.data };
+    }
+  }
+  try {
+    return await runValidConvolution(L, c, image, kernel, rows, options);
+  } finally {
+    for (const x of held) x.free();
+  }
+}
+
+/** One valid convolution case (`image` and `options.out` may live in linear memory). */
+async function runValidConvolution(L, c, image, kernel, rows, options) {
   const expected = predict(image, rows, options).error;
   const before = snapshot(image.data);
   let out;
