@@ -858,7 +858,8 @@ export async function runCase(c) {
     }
   }
   try {
-    return await runValidConvolution(L, c, image, kernel, rows, options);
+    const result = await runValidConvolution(L, c, image, kernel, rows, options);
+    return held.length ? `${result} (allocImage${held.length > 1 ? ' image and out' : ''})` : result;
   } finally {
     for (const x of held) x.free();
   }
