@@ -110,12 +110,21 @@ installed('imports from ESM and computes a real convolution', () => {
 installed('its types resolve from TypeScript with node16 module resolution', () => {
   const app = join(dir, 'app');
   writeFileSync(join(app, 'use.ts'), `
-    import { convolve2d, kernels, type Image } from 'conv2d-wasm';
+    import { allocImage, convolve2d, kernels, type Image, type LinearImage } from 'conv2d-wasm';
     const image: Image = { width: 2, height: 1, channels: 1, data: new Uint8Array([1, 2]) };
     const out: Image<Float32Array> = convolve2d(image, kernels.identity, { padding: 'same', border: 'edge' });
     // @ts-expect-error: 'mirror' is not a border mode
     convolve2d(image, [[1]], { border: 'mirror' });
     export const n: number = out.data.length;
+    // allocImage: float32 unless told; the type name picks the array type.
+    const lin: LinearImage = allocImage(2, 1);
+    const bytes: Uint8Array = allocImage(2, 1, 4, 'uint8').data;
+    const deep: LinearImage<Uint16Array> = allocImage(2, 1, 1, 'uint16');
+    convolve2d(lin, kernels.identity, { out: allocImage(2, 1).data });
+    // @ts-expect-error: no float64 images
+    allocImage(2, 1, 1, 'float64');
+    lin.free();
+    export const m: number = bytes.length + deep.data.length;
   `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }));
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8', timeout: 60000 });
