@@ -4,8 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  allocImage, canny, convolve2d, convolve2dAsync, convolveBank, convolveToUint8, decodePng, encodePng, gradient, kernels,
-  toGrayscale, toUint8,
+  allocImage, canny, convolve2d, convolve2dAsync, convolveBank, convolveToUint16, convolveToUint8, decodePng, encodePng,
+  gradient, kernels, toGrayscale, toUint16, toUint8,
 } from '../dist/node/index.js';
 import { linearImages, wasmMemoryBytes } from '../dist/internal.js';
 import { randomImage, randomKernel, rng } from './helpers.mjs';
@@ -29,13 +29,16 @@ function fillToEnd() {
   return room >= 16 ? allocImage(Math.floor(room / 16), 1, 4, 'float32') : undefined;
 }
 
-/** Runs `call` with memory made to grow during it; checks that it grew. */
-function growing(call) {
+/**
+ * Runs `call` with memory made to grow during it if it uses linear memory at all; checks that it
+ * grew (`usesMemory: false` for functions that run in JavaScript only, like toUint16).
+ */
+function growing(call, usesMemory = true) {
   const filler = fillToEnd();
   const before = wasmMemoryBytes();
   try {
     const result = call();
-    assert.ok(wasmMemoryBytes() > before, 'memory grew during the call');
+    if (usesMemory) assert.ok(wasmMemoryBytes() > before, 'memory grew during the call');
     return result;
   } finally {
     filler?.free();
@@ -198,7 +201,7 @@ test('convolveBank and gradient on linear images and outs equal ordinary arrays'
   guard.image.free();
 });
 
-test('canny, toGrayscale, toUint8, convolveToUint8 and encodePng on linear images equal ordinary arrays', () => {
+test('canny, toGrayscale, toUint8, toUint16, convolveToUint8, convolveToUint16 and encodePng on linear images equal ordinary arrays', () => {
   const r = rng(5);
   const rgb = randomImage(r, 53, 41, 3, Uint8Array);
   const gray = toGrayscale(rgb);
@@ -216,6 +219,14 @@ test('canny, toGrayscale, toUint8, convolveToUint8 and encodePng on linear image
   for (const map of ['clamp', 'abs', 'normalize']) {
     sameBits(growing(() => toUint8(linearFloat, { map })).data, toUint8(float, { map }).data, `toUint8 ${map}`);
   }
+  for (const map of ['clamp', 'abs', 'normalize']) {
+    sameBits(growing(() => toUint16(linearFloat, { map }), false).data, toUint16(float, { map }).data, `toUint16 ${map}`);
+  }
+  const rgb16 = randomImage(r, 33, 29, 3, Uint16Array);
+  const linearRgb16 = linearCopy(rgb16);
+  const wide = convolveToUint16(rgb16, kernels.sharpen, { grayscale: true, padding: 'same' });
+  sameBits(growing(() => convolveToUint16(linearRgb16, kernels.sharpen, { grayscale: true, padding: 'same' })).data, wide.data, 'convolveToUint16');
+  linearRgb16.free();
   const fused = convolveToUint8(rgb, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' });
   sameBits(growing(() => convolveToUint8(linearRgb, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' })).data, fused.data, 'convolveToUint8');
   sameBits(decodePng(growing(() => encodePng(linearRgb))).data, decodePng(encodePng(rgb)).data, 'encodePng');
