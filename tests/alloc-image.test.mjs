@@ -103,6 +103,25 @@ test('a view of linear memory outside every live image is refused, naming the ar
   assert.throws(() => convolve2d(ordinary, [[1]], { out: stale }), (e) => e instanceof RangeError && /options\.out/.test(e.message));
 });
 
+test('a view taken before memory grew still works when handed back, as image.data and as out', () => {
+  const r = rng(3);
+  const image = randomImage(r, 50, 40, 1);
+  const kernel = randomKernel(r, 3, 3);
+  const expected = convolve2d(image, kernel, { padding: 'same' });
+  const input = linearCopy(image);
+  const out = allocImage(50, 40);
+  const [pixels, into] = [input.data, out.data]; // views, held across a growth
+  growing(() => convolve2d(input, kernels.sobelX, { padding: 'same' }));
+  assert.is(pixels.length, 0, 'detached by the growth');
+  const got = convolve2d({ width: 50, height: 40, channels: 1, data: pixels }, kernel, { padding: 'same', out: into });
+  sameBits(got.data, expected.data, 'old views handed back');
+  sameBits(out.data, expected.data, 'out read again');
+  input.free();
+  out.free();
+  // Once freed, an old view is refused instead.
+  assert.throws(() => convolve2d({ width: 50, height: 40, channels: 1, data: pixels }, kernel), (e) => e instanceof RangeError && /image\.data/.test(e.message));
+});
+
 test('free and alloc in turn reuse memory: no growth, nothing held', () => {
   const base = linearImages().bytes;
   const a = allocImage(512, 512);

@@ -11,9 +11,10 @@ const TYPES = { float32: Float32Array, uint8: Uint8Array, uint16: Uint16Array };
  * An image whose pixels live in the library's WebAssembly memory, zero-filled. Every function
  * takes it, and takes its `data` as an `out` array, with no copy into or out of linear memory:
  * for chains of calls on the same images, where those copies are most of a small kernel's time
- * (README, Speed). Rules: read `img.data` again after any call (a call may grow memory, which
- * detaches older views: an old view then has length 0 and is refused); `free()` it when done (it
- * is not garbage-collected); never free it while an async call that reads it is pending.
+ * (README, Speed). Rules: read `img.data` again after any call before you touch the pixels (a
+ * call may grow memory, which detaches older views: an old view reads as length 0; passed back to
+ * the library it is viewed again); `free()` it when done (it is not garbage-collected); never
+ * free it while an async call that reads it is pending.
  * @throws {TypeError} an argument of the wrong kind, naming it.
  * @throws {RangeError} a bad size or type, or more memory than a wasm32 module can address.
  * @example

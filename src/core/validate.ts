@@ -5,6 +5,7 @@
  */
 import { rangeError, typeError } from './errors.js';
 import type { Image, PixelData } from './types.js';
+import { fresh } from './wasm/instance.js';
 import { addressOf } from './wasm/linear.js';
 
 /** Largest side we accept for an image or a kernel; keeps index maths inside int32. */
@@ -89,14 +90,16 @@ export function checkImage(value: unknown, name = 'image'): Image {
   const width = integer(value.width, `${name}.width`, 1, MAX_SIDE);
   const height = integer(value.height, `${name}.height`, 1, MAX_SIDE);
   const channels = channelCount(value.channels, `${name}.channels`);
-  const data = value.data;
-  if (!isPixelData(data)) throw typeError(`${name}.data`, PIXEL_TYPES, data);
+  if (!isPixelData(value.data)) throw typeError(`${name}.data`, PIXEL_TYPES, value.data);
+  // A view the library handed out (an allocImage image's data) and growth has since detached:
+  // the same pixels, viewed on the current memory.
+  const data = fresh(value.data);
   const expected = width * height * channels;
   if (data.length !== expected) {
     throw rangeError(`${name}.data`, `length ${expected} (width × height × channels = ${width} × ${height} × ${channels})`, data);
   }
   addressOf(data, `${name}.data`); // an allocImage image's pixels: checked, and pinned (instance.ts `fresh`)
-  return value as unknown as Image;
+  return (data === value.data ? value : { ...value, data }) as unknown as Image;
 }
 
 /** A kernel as plain numbers, row-major, after checking every entry. */

@@ -35,9 +35,10 @@ export function convolve2d(image: Image, kernel: Kernel, options?: ConvolveOptio
  * The caller's `options.out`, checked: an array of `type` (Float32Array unless told) and of the
  * output's length, apart from the input.
  */
-export function checkOut<T extends Float32Array | Uint8Array = Float32Array>(out: unknown, length: number, image: Image,
+export function checkOut<T extends Float32Array | Uint8Array = Float32Array>(given: unknown, length: number, image: Image,
   name = 'options.out', type: new (length: number) => T = Float32Array as unknown as new (length: number) => T): T {
-  if (!(out instanceof type)) throw typeError(name, `a ${type.name}`, out);
+  if (!(given instanceof type)) throw typeError(name, `a ${type.name}`, given);
+  const out = fresh(given); // an allocImage image's data, detached by growth since it was read: viewed again
   if (out.length !== length) throw rangeError(name, `a ${type.name} of length ${length} (outH × outW × channels)`, out);
   if (overlaps(out, image.data)) throw rangeError(name, 'an array that does not overlap image.data', out);
   addressOf(out, name); // an allocImage image's data: pinned, to be viewed again after growth
