@@ -21,6 +21,16 @@ function linearCopy(image) {
 }
 
 /**
+ * A random one-channel float image and a side × side kernel, convolve2d's 'same' result of them,
+ * and allocImage copies: the image, and an out of its size.
+ */
+function sameCase(r, width, height, side) {
+  const image = randomImage(r, width, height, 1);
+  const kernel = randomKernel(r, side, side);
+  return { image, kernel, expected: convolve2d(image, kernel, { padding: 'same' }), input: linearCopy(image), out: allocImage(width, height) };
+}
+
+/**
  * Fills linear memory up to its end with a live image, so that the next call's scratch (which
  * starts above every live image) must grow memory mid-call. Returns the filler, to free.
  */
@@ -84,6 +94,8 @@ test('allocImage: bad arguments are TypeError / RangeError naming them', () => {
   assert.throws(() => allocImage(0, 4), (e) => e instanceof RangeError && /width/.test(e.message));
   assert.throws(() => allocImage(4, 2.5), (e) => e instanceof RangeError && /height/.test(e.message));
   assert.throws(() => allocImage(4, 4, 5), (e) => e instanceof RangeError && /channels/.test(e.message));
+  assert.throws(() => allocImage(4, 4, '1'), (e) => e instanceof TypeError && /channels/.test(e.message));
+  assert.throws(() => allocImage(4, 4, 1, Float32Array), (e) => e instanceof TypeError && /type/.test(e.message));
   assert.throws(() => allocImage(4, 4, 1, 'float64'), (e) => e instanceof RangeError && /type/.test(e.message));
   assert.throws(() => allocImage(1 << 20, 1 << 20, 4), (e) => e instanceof RangeError && /4 GiB/.test(e.message));
   // The library still works after those throws.
@@ -104,12 +116,7 @@ test('a view of linear memory outside every live image is refused, naming the ar
 });
 
 test('a view taken before memory grew still works when handed back, as image.data and as out', () => {
-  const r = rng(3);
-  const image = randomImage(r, 50, 40, 1);
-  const kernel = randomKernel(r, 3, 3);
-  const expected = convolve2d(image, kernel, { padding: 'same' });
-  const input = linearCopy(image);
-  const out = allocImage(50, 40);
+  const { kernel, expected, input, out } = sameCase(rng(3), 50, 40, 3);
   const [pixels, into] = [input.data, out.data]; // views, held across a growth
   growing(() => convolve2d(input, kernels.sobelX, { padding: 'same' }));
   assert.is(pixels.length, 0, 'detached by the growth');
@@ -261,12 +268,7 @@ test('canny, toGrayscale, toUint8, toUint16, convolveToUint8, convolveToUint16 a
 });
 
 test('convolve2dAsync reads a linear image and writes a linear out', async () => {
-  const r = rng(11);
-  const image = randomImage(r, 300, 200, 1);
-  const kernel = randomKernel(r, 7, 7);
-  const expected = convolve2d(image, kernel, { padding: 'same' });
-  const input = linearCopy(image);
-  const out = allocImage(300, 200);
+  const { kernel, expected, input, out } = sameCase(rng(11), 300, 200, 7);
   for (const threads of [1, 2]) {
     out.data.fill(0);
     const got = await convolve2dAsync(input, kernel, { padding: 'same', threads, out: out.data });
@@ -281,11 +283,7 @@ test('convolve2dAsync: memory growing while the call waits (a synchronous call i
   const r = rng(12);
   // 300×200: one task on a worker; 700×700: rows on two workers in shared memory.
   for (const [w, h] of [[300, 200], [700, 700]]) {
-    const image = randomImage(r, w, h, 1);
-    const kernel = randomKernel(r, 7, 7);
-    const expected = convolve2d(image, kernel, { padding: 'same' });
-    const input = linearCopy(image);
-    const out = allocImage(w, h);
+    const { kernel, expected, input, out } = sameCase(r, w, h, 7);
     for (const threads of [1, 2]) {
       out.data.fill(0);
       const pending = convolve2dAsync(input, kernel, { padding: 'same', threads, out: out.data });
