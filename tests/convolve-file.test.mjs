@@ -71,9 +71,17 @@ const same = suite('convolveFile equals the whole-image composition');
 const DEFAULTS = tuneStreaming({ wholeUpTo: 0 });
 const bands = (bandBytes) => tuneStreaming({ bandBytes });
 
-same('every PngSuite file, gray and colour, bands of one row and of many', async () => {
-  for (const bytes of [1, 1 << 21]) {
+// zlib on Node's thread pool (the default), or on the calling thread (zlibOnThisThread, as
+// convolveFiles' workers do with a thread per core): every test below that streams runs both.
+const onThread = (zlibOnThread) => tuneStreaming({ zlibOnThread });
+const ZLIB = [[false, 'zlib on the thread pool'], [true, 'zlib on this thread']];
+// A failed test must not leave the next ones on the thread.
+same.after.each(() => onThread(false));
+
+same('every PngSuite file, gray and colour, bands of one row and of many, zlib on the pool and on the thread', async () => {
+  for (const [bytes, thread] of [[1, false], [1 << 21, false], [1, true], [1 << 21, true]]) {
     bands(bytes);
+    onThread(thread);
     for (const name of VALID) {
       const input = join(SUITE_DIR, name);
       const gray = await assertSameAsWhole(input, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' }, `${name} gray`);
@@ -82,6 +90,7 @@ same('every PngSuite file, gray and colour, bands of one row and of many', async
       await assertSameAsWhole(input, kernels.sharpen, { padding: 'same', dropAlpha: true }, `${name} RGB`);
     }
   }
+  onThread(false);
 });
 
 same('random images, kernels 1–7 high, every border, strides, dilations and band sizes', async () => {
@@ -106,6 +115,7 @@ same('random images, kernels 1–7 high, every border, strides, dilations and ba
     };
     if (options.padding === 'same') options.stride = 1;
     bands(r.pick([1, 7, 100, 1 << 21]));
+    onThread(i % 2 === 1);
     let skip = false;
     try {
       const { dropAlpha, ...pipeline } = options;
@@ -115,8 +125,9 @@ same('random images, kernels 1–7 high, every border, strides, dilations and ba
       await rejects(() => convolveFile(input, OUT, kernel, options), (e) => e.constructor === error.constructor, `case ${i}`);
       skip = true;
     }
-    if (!skip) await assertSameAsWhole(input, kernel, options, `case ${i} ${width}×${height}×${channels} ${JSON.stringify(options)}`);
+    if (!skip) await assertSameAsWhole(input, kernel, options, `case ${i} ${width}×${height}×${channels} ${JSON.stringify(options)} ${ZLIB[i % 2][1]}`);
   }
+  onThread(false);
 });
 
 same.run();
@@ -156,6 +167,7 @@ fallback('normalize and other gray weights: same pixels, not streamed; an FFT-si
 fallback.run();
 
 const errors = suite('convolveFile errors');
+errors.after.each(() => onThread(false));
 
 errors('arguments by class, naming them; the library works after each', async () => {
   const input = join(SUITE_DIR, 'basn0g08.png');
@@ -179,7 +191,7 @@ errors('arguments by class, naming them; the library works after each', async ()
   }
 });
 
-errors('damaged files: the same verdict and pixels as readPng (Node\'s zlib streaming vs inflateSync)', async () => {
+errors('damaged files: the same verdict and pixels as readPng, with zlib on the pool (the same message, or another "Invalid PNG") and on the thread (the very message)', async () => {
   const r = rng(1521);
   const names = ['basn0g08.png', 'basn2c16.png', 'basi3p02.png', 'tbrn2c08.png', 'basn6a08.png', 'f04n2c08.png'];
   const input = join(dir, 'damaged.png');
@@ -214,23 +226,31 @@ errors('damaged files: the same verdict and pixels as readPng (Node\'s zlib stre
     } catch (error) {
       want = { error };
     }
-    let got;
-    try {
-      await convolveFile(input, OUT, kernels.box(3), { grayscale: true, padding: 'same' });
-      got = readPng(OUT);
-    } catch (error) {
-      got = { error };
-    }
-    assert.is(Boolean(got.error), Boolean(want.error), `damage ${i} (kind ${kind}): file ${got.error?.message ?? 'decodes'}, readPng ${want.error?.message ?? 'decodes'}`);
-    if (got.error) {
-      assert.ok(got.error.message.startsWith(`${input}: Invalid PNG`), got.error.message);
-      tally['both threw']++;
-    } else {
-      assert.equal(got.data, asRgba(want), `damage ${i}`);
-      tally.same++;
+    for (const [thread, how] of ZLIB) {
+      onThread(thread);
+      let got;
+      try {
+        await convolveFile(input, OUT, kernels.box(3), { grayscale: true, padding: 'same' });
+        got = readPng(OUT);
+      } catch (error) {
+        got = { error };
+      }
+      const label = `damage ${i} (kind ${kind}), ${how}`;
+      assert.is(Boolean(got.error), Boolean(want.error), `${label}: file ${got.error?.message ?? 'decodes'}, readPng ${want.error?.message ?? 'decodes'}`);
+      if (got.error) {
+        // On the thread the inflater is readPng's own, run in pieces: the very same verdict.
+        if (thread) assert.is(got.error.message, want.error.message, label);
+        else assert.ok(got.error.message.startsWith(`${input}: Invalid PNG`), got.error.message);
+        tally['both threw']++;
+      } else {
+        assert.equal(got.data, asRgba(want), label);
+        tally.same++;
+      }
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], `${label}: no temp file left`);
     }
   }
-  assert.ok(tally.same >= 1 && tally['both threw'] > 100, JSON.stringify(tally));
+  onThread(false);
+  assert.ok(tally.same >= 2 && tally['both threw'] > 200, JSON.stringify(tally));
 });
 
 errors('a corrupt or missing input is named, and the output is left as it was', async () => {

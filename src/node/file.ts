@@ -25,7 +25,7 @@ import { withoutAlpha } from '../core/pixels/alpha.js';
 import { checkWeights } from '../core/pixels/grayscale.js';
 import { convolveToUint8, type PipelineOptions } from '../core/pixels/pipeline.js';
 import { encodeSettings, type EncodeOptions } from '../core/png/encode.js';
-import { PngRowReader, PngRowWriter, type RowInflater } from '../core/png/stream.js';
+import { PngRowReader, PngRowWriter, type IdatDeflaterFactory, type RowInflater } from '../core/png/stream.js';
 import type { PngHeader } from '../core/png/check.js';
 import type { ConvolveOptions, Kernel } from '../core/types.js';
 import { checkKernel, oneOf, optionsObject, type KernelMatrix } from '../core/validate.js';
@@ -33,7 +33,7 @@ import { filterRowsWasm, unfilterRowsWasm } from '../core/wasm/png-rows.js';
 import { choosePath, convolveRowsWasm, type Path } from '../core/wasm/paths.js';
 import { MAPS, PNG_FILTERS } from '../core/vocabulary.js';
 import { commitTemp, discardTemp, fileKind, openTemp, syncTemp, type TempFile } from './files.js';
-import { checkPath, nodeIdatDeflater, nodeZlib, readPng, writePng } from './png.js';
+import { checkPath, nodeIdatDeflater, nodeSyncIdatDeflater, nodeSyncRowInflater, nodeZlib, readPng, writePng } from './png.js';
 
 /** Options of `convolveFile`: `convolveToUint8`'s, the pixel limit, and `encodePng`'s. */
 export interface FileOptions extends PipelineOptions, EncodeOptions {
@@ -83,7 +83,23 @@ const tuning = {
    * with fflate's inflate), so every image streams.
    */
   wholeUpTo: 0,
+  /** Inflate and deflate on this thread instead of Node's thread pool (`zlibOnThisThread`). */
+  zlibOnThread: false,
 };
+
+/**
+ * Makes this thread's `convolveFile` calls inflate and deflate on the thread itself instead of on
+ * Node's thread pool. For threads that each have a core to themselves (convolveFiles with `jobs`
+ * at least the cores): the pool's overlap then buys nothing, and its hand-offs and fresh output
+ * buffers cost. bench:batch, 200 photos, 2 cores, jobs 2: 3.60 s on the thread against 4.03 s on
+ * the pool in the same session; jobs 1, where the pool gives the second core work: 6.02 against
+ * 4.60 s (bench/RESULTS.md, session 11).
+ * @example
+ * zlibOnThisThread(true); // in a worker thread of a pool with one thread per core
+ */
+export function zlibOnThisThread(on: boolean): void {
+  tuning.zlibOnThread = on;
+}
 
 /**
  * Changes the streaming tuning (tests only, through dist/internal.js); returns the old values.
@@ -340,15 +356,20 @@ async function stream(
   try {
     temp = openOutput(output);
     const fd = temp.fd;
+    // On the thread pool (NodeRowInflater, nodeIdatDeflater), or on this thread (zlibOnThisThread).
     let inflater: NodeRowInflater | undefined;
+    let syncInflater: RowInflater | undefined;
+    const sync = tuning.zlibOnThread;
     const reader = new PngRowReader(limit, {
       header: (info) => {
         if (info.width * info.height <= tuning.wholeUpTo) throw new WholeImage();
-        state = new StreamState(info, k, convolveOptions, channels, absolute, settings, (bytes) => writeOutput(output, fd, bytes));
+        state = new StreamState(info, k, convolveOptions, channels, absolute, settings, (bytes) => writeOutput(output, fd, bytes),
+          sync ? nodeSyncIdatDeflater : nodeIdatDeflater);
         return state.held;
       },
       row: (y, pixels) => state!.row(y, pixels),
-    }, nodeZlib.crc32, (expected, onData, onEnd) => (inflater = new NodeRowInflater(expected, onData, onEnd)), unfilterRowsWasm);
+    }, nodeZlib.crc32, sync ? (expected, onData, onEnd) => (syncInflater = nodeSyncRowInflater(expected, onData, onEnd))
+      : (expected, onData, onEnd) => (inflater = new NodeRowInflater(expected, onData, onEnd)), unfilterRowsWasm);
     const piece = spareBuffers.take();
     const check = () => {
       if (inflater?.failure) throw named(input, inflater.failure);
@@ -365,10 +386,13 @@ async function stream(
         if (reader.complete) break;
       }
       reader.end();
-      await inflater!.done;
-      check();
-      inflater!.release();
+      if (inflater) {
+        await inflater.done;
+        check();
+        inflater.release();
+      }
     } catch (cause) {
+      syncInflater?.abort?.();
       throw (cause as Error).message?.startsWith(`${output}: `) ? cause : named(input, cause);
     } finally {
       // Nothing holds the piece now: the reader copies what it keeps, the inflater gathers copies.
@@ -438,7 +462,7 @@ class StreamState {
   constructor(
     readonly info: PngHeader, private readonly kernel: KernelMatrix, options: ConvolveOptions,
     private readonly channels: 1 | 3 | 4, private readonly absolute: boolean, settings: ReturnType<typeof encodeSettings>,
-    write: (bytes: Uint8Array) => void,
+    write: (bytes: Uint8Array) => void, deflater: IdatDeflaterFactory,
   ) {
     const { width, height } = info;
     this.plan = planConvolution(options, height, width, kernel.height, kernel.width);
@@ -461,7 +485,7 @@ class StreamState {
     }
     this.window = new Uint8Array(Math.min(span, height) * width * this.held);
     this.out = new Uint8Array(this.bands.reduce((most, b) => Math.max(most, b.end - b.first), 0) * outRowBytes);
-    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, nodeIdatDeflater, write, nodeZlib.crc32, filterRowsWasm);
+    this.writer = new PngRowWriter(this.plan.outW, this.plan.outH, this.channels, settings, deflater, write, nodeZlib.crc32, filterRowsWasm);
     this.drain(-1);
   }
 

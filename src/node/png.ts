@@ -11,7 +11,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { writeFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { constants as zlibConstants, createDeflate, deflateSync } from 'node:zlib';
-import type { IdatDeflaterFactory } from '../core/png/stream.js';
+import { fflateRowInflater, type IdatDeflaterFactory, type RowInflater, type RowInflaterFactory } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
 import { typeError } from '../core/errors.js';
@@ -39,33 +39,119 @@ interface NativeEngine {
 }
 
 /**
- * A native inflater driven synchronously, or undefined if this Node's `zlib.Inflate` does not have
- * the shape relied on. Why the underscore fields: Node has no public API that inflates
- * synchronously in pieces. `inflateSync` makes the whole output at once (256 MiB to 2 GiB for a
- * large flat image), and `_processChunk` without a callback, which looks like one, closes the
- * engine after a single call in every Node release. `_handle.writeSync` and `_writeState` are what
- * Node's `processChunkSync` itself drives (unchanged since Node 10), so this is that loop with the
- * output going to the caller a piece at a time instead of into one buffer.
+ * A native zlib engine driven synchronously, or undefined if this Node's `zlib.Inflate` /
+ * `zlib.Deflate` does not have the shape relied on. Why the underscore fields: Node has no public
+ * API that inflates or deflates synchronously in pieces. `inflateSync` makes the whole output at
+ * once (256 MiB to 2 GiB for a large flat image), and `_processChunk` without a callback, which
+ * looks like one, closes the engine after a single call in every Node release. `_handle.writeSync`
+ * and `_writeState` are what Node's `processChunkSync` itself drives (unchanged since Node 10), so
+ * this is that loop with the output going to the caller a piece at a time instead of into one buffer.
  */
-function nativeEngine(): { engine: NativeEngine; state: Uint32Array } | undefined {
-  const inflate = new zlib.Inflate() as unknown as { _handle?: Partial<NativeEngine>; _writeState?: unknown; close(): void };
-  const engine = inflate._handle;
-  const state = inflate._writeState;
+function nativeEngine(stream: zlib.Inflate | zlib.Deflate): { engine: NativeEngine; state: Uint32Array } | undefined {
+  const inner = stream as unknown as { _handle?: Partial<NativeEngine>; _writeState?: unknown };
+  const engine = inner._handle;
+  const state = inner._writeState;
   if (typeof engine?.writeSync !== 'function' || typeof engine.close !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
-    inflate.close();
+    stream.close();
     return undefined;
   }
   return { engine: engine as NativeEngine, state };
 }
 
+/** One native stream driven synchronously: `feed` gives it input, `close` frees zlib's memory. */
+interface SyncStream {
+  /**
+   * Gives `part` to zlib with `flush` and hands each piece of output on as it is made, through one
+   * reused buffer (`onData` copies what it keeps), at most `room()` bytes a piece. Returns the
+   * input bytes zlib took: all of them, unless its stream ended. Throws what `onData` throws, or
+   * zlib's failure.
+   */
+  feed(part: Uint8Array, flush: number, room: () => number, onData: (piece: Uint8Array) => void): number;
+  close(): void;
+}
+
+/** Drives `native` synchronously with `pieceBytes` of output a piece; `failed` words zlib's message as the error to throw. */
+function syncStream(native: { engine: NativeEngine; state: Uint32Array }, pieceBytes: number, failed: (message: string) => Error): SyncStream {
+  const { engine, state } = native;
+  let failure: string | undefined;
+  // Replaces Node's handler, which would destroy the stream and emit 'error' on a later tick.
+  engine.onerror = (message) => {
+    failure = message;
+  };
+  const out = Buffer.allocUnsafe(pieceBytes);
+  let closed = false;
+  return {
+    feed(part, flush, room, onData) {
+      let inOff = 0;
+      let inLen = part.length;
+      for (;;) {
+        const space = Math.min(out.length, room());
+        engine.writeSync(flush, part, inOff, inLen, out, 0, space);
+        if (failure !== undefined) throw failed(failure);
+        const [outLeft, inLeft] = state;
+        inOff += inLen - inLeft;
+        inLen = inLeft;
+        if (space > outLeft) onData(out.subarray(0, space - outLeft));
+        // Room left means zlib has taken all the input it will: all of it, or up to the stream's end.
+        if (outLeft > 0) return inOff;
+      }
+    },
+    close: () => {
+      if (!closed) engine.close();
+      closed = true;
+    },
+  };
+}
+
 /**
- * `PngZlib.inflateStream` on Node's native zlib: each `writeSync` call makes at most
- * `INFLATE_PIECE` bytes, and never more than one byte past `expected` in all (that byte tells "too
- * much data" apart from "exactly enough"), so a zlib bomb stops there. Its verdicts and their
- * order are those of `inflateSync` with `maxOutputLength: expected + 1`, as the decoder used
- * before: zlib's own errors (header, damaged or cut data, Adler-32), then too much or too little
- * output, then bytes after the end of the stream. Falls back to fflate's inflater (supported API)
- * if the native engine is not there as expected.
+ * An inflater of one zlib stream of `expected` bytes on Node's native zlib, run synchronously:
+ * each piece handed on is at most `INFLATE_PIECE` bytes, and never more than one byte past
+ * `expected` in all (that byte tells "too much data" apart from "exactly enough"), so a zlib bomb
+ * stops there. Its verdicts and their order are those of `inflateSync` with `maxOutputLength:
+ * expected + 1`: zlib's own errors (header, damaged or cut data, Adler-32), then too much or too
+ * little output, then bytes after the end of the stream. zlib's memory is freed when `end` returns
+ * or anything throws. Undefined if the native engine is not there as expected.
+ */
+function nativeInflater(expected: number, onData: (piece: Uint8Array) => void): RowInflater | undefined {
+  const native = nativeEngine(new zlib.Inflate());
+  if (!native) return undefined;
+  const stream = syncStream(native, Math.min(INFLATE_PIECE, expected + 1), (message) => new Error(`Invalid PNG: bad zlib data in IDAT (${message})`));
+  let total = 0;
+  let read = 0;
+  let given = 0;
+  const room = () => expected + 1 - total;
+  const take = (piece: Uint8Array) => {
+    total += piece.length;
+    if (total > expected) throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
+    onData(piece);
+  };
+  const step = (part: Uint8Array, flush: number) => {
+    given += part.length;
+    try {
+      read += stream.feed(part, flush, room, take);
+    } catch (error) {
+      stream.close();
+      throw error;
+    }
+  };
+  return {
+    push: (part) => step(part, zlibConstants.Z_NO_FLUSH),
+    end: () => {
+      // An empty Z_FINISH: zlib calls a stream that ends early "unexpected end of file" only when told it is finished.
+      step(new Uint8Array(0), zlibConstants.Z_FINISH);
+      stream.close();
+      if (total < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${total} bytes, expected ${expected}`);
+      // zlib stops at the end of its stream and ignores what follows; that is an error here, as in
+      // the fflate zlib, so both platforms agree.
+      if (read < given) throw new Error(`Invalid PNG: ${given - read} bytes after the end of the zlib stream in IDAT`);
+    },
+    abort: () => stream.close(),
+  };
+}
+
+/**
+ * `PngZlib.inflateStream` on Node's native zlib (`nativeInflater`). Falls back to fflate's
+ * inflater (supported API) if the native engine is not there as expected.
  *
  * There is no one-shot path for small images: measured against `inflateSync` into one buffer
  * (2026-12-05, RGB photo crops, median of 5), this costs about 5 µs more a stream below 3 KB of
@@ -73,58 +159,31 @@ function nativeEngine(): { engine: NativeEngine; state: Uint32Array } | undefine
  * beyond (2.3 against 3.3 ms at 512 × 512: one 64 KiB buffer reused instead of fresh pages).
  */
 function inflateStream(idat: readonly Uint8Array[], expected: number, onData: (piece: Uint8Array) => void): void {
-  const native = nativeEngine();
-  if (!native) {
+  const inflater = nativeInflater(expected, onData);
+  if (!inflater) {
     fflateZlib.inflateStream(idat, expected, onData);
     return;
   }
-  const { engine, state } = native;
-  let failure: string | undefined;
-  // Replaces Node's handler, which would destroy the stream and emit 'error' on a later tick.
-  engine.onerror = (message) => {
-    failure = message;
-  };
-  const out = Buffer.allocUnsafe(Math.min(INFLATE_PIECE, expected + 1));
-  let total = 0;
-  let read = 0;
-  let given = 0;
-  const bad = () => new Error(`Invalid PNG: bad zlib data in IDAT (${failure})`);
-  try {
-    // Every part with Z_NO_FLUSH, then an empty Z_FINISH: zlib calls a stream that ends early
-    // "unexpected end of file" only when told it is finished.
-    const steps: [Uint8Array, number][] = idat.map((part) => [part, zlibConstants.Z_NO_FLUSH]);
-    steps.push([new Uint8Array(0), zlibConstants.Z_FINISH]);
-    for (const [part, flush] of steps) {
-      given += part.length;
-      let inOff = 0;
-      let inLen = part.length;
-      for (;;) {
-        const room = Math.min(out.length, expected + 1 - total);
-        engine.writeSync(flush, part, inOff, inLen, out, 0, room);
-        if (failure !== undefined) throw bad();
-        const [outLeft, inLeft] = state;
-        const made = room - outLeft;
-        read += inLen - inLeft;
-        inOff += inLen - inLeft;
-        inLen = inLeft;
-        if (made > 0) {
-          total += made;
-          if (total > expected) throw new Error(`Invalid PNG: IDAT data inflates to more than ${expected} bytes`);
-          onData(out.subarray(0, made));
-        }
-        // Room left means zlib has taken all the input it will: all of it, or up to the stream's end.
-        if (outLeft > 0) break;
-      }
-    }
-  } finally {
-    // Frees zlib's memory now, as `inflateSync` does; the stream object around it is never used.
-    engine.close();
-  }
-  if (total < expected) throw new Error(`Invalid PNG: IDAT data inflates to ${total} bytes, expected ${expected}`);
-  // zlib stops at the end of its stream and ignores what follows; that is an error here, as in the
-  // fflate zlib, so both platforms agree.
-  if (read < given) throw new Error(`Invalid PNG: ${given - read} bytes after the end of the zlib stream in IDAT`);
+  for (const part of idat) inflater.push(part);
+  inflater.end();
 }
+
+/**
+ * The row reader's inflater (src/core/png/stream.ts) on Node's native zlib, on the calling thread
+ * (`nativeInflater`); fflate's if the native engine is not there.
+ */
+export const nodeSyncRowInflater: RowInflaterFactory = (expected, onData, onEnd) => {
+  const inflater = nativeInflater(expected, onData);
+  if (!inflater) return fflateRowInflater(expected, onData, onEnd);
+  return {
+    push: (data) => inflater.push(data),
+    end: () => {
+      inflater.end();
+      onEnd();
+    },
+    abort: () => inflater.abort?.(),
+  };
+};
 
 /** zlib's own CRC-32 (Node 20.15 and later), many times faster than a table in JavaScript. */
 const nativeCrc = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
@@ -207,6 +266,38 @@ export const nodeIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) => {
       zlib.on('drain', go);
       zlib.on('close', go);
     })),
+  };
+};
+
+/**
+ * The IDAT stream of a streamed PNG on Node's zlib on the calling thread (`nodeIdatDeflater`'s
+ * settings): for a thread that has a core to itself, where handing each segment to the thread
+ * pool and back costs more than it overlaps (./batch/ with a worker per core). Each piece of output
+ * (at most 256 KiB) becomes an IDAT chunk. Falls back to `nodeIdatDeflater` if the native engine is
+ * not there as expected.
+ */
+export const nodeSyncIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) => {
+  const native = nativeEngine(new zlib.Deflate(deflateOptions(level)));
+  if (!native) return nodeIdatDeflater(level, onData, onEnd);
+  const stream = syncStream(native, 1 << 18, (message) => new Error(`cannot deflate (${message})`));
+  const all = () => Infinity;
+  return {
+    push: (data) => {
+      stream.feed(data, zlibConstants.Z_NO_FLUSH, all, onData);
+    },
+    end: () => {
+      try {
+        stream.feed(new Uint8Array(0), zlibConstants.Z_FINISH, all, onData);
+      } catch (failure) {
+        onEnd(failure as Error);
+        return;
+      } finally {
+        stream.close();
+      }
+      onEnd();
+    },
+    abort: () => stream.close(),
+    synchronous: true,
   };
 };
 

@@ -110,6 +110,8 @@ class RowAssembler {
 export interface RowInflater {
   push(data: Uint8Array): void;
   end(): void;
+  /** Frees what the inflater holds when the stream will not be finished (absent: nothing to free). */
+  abort?(): void;
 }
 
 /** Makes the inflater for one stream of `expected` bytes. */
@@ -297,6 +299,8 @@ export interface IdatDeflater {
   drained?(): Promise<void>;
   /** Stops a stream that will not be finished (the input failed), freeing what it holds. */
   abort?(): void;
+  /** `push` is done with its data when it returns (else it owns it: the writer fills a new segment). */
+  synchronous?: boolean;
 }
 
 /** Makes the deflater of one stream at zlib `level`. */
@@ -405,9 +409,9 @@ export class PngRowWriter {
 
   private flush(): void {
     if (this.used === 0) return;
-    // The deflater owns the segment now: the next rows go into a new one.
     this.deflater.push(this.buffer.subarray(0, this.used));
-    this.buffer = this.segment();
+    // An asynchronous deflater owns the segment now: the next rows go into a new one.
+    if (!this.deflater.synchronous) this.buffer = this.segment();
     this.used = 0;
   }
 }

@@ -151,7 +151,8 @@ export const IMAGES_PER_THREAD = 2;
 
 /**
  * A pool of `jobs` worker threads that each run worker.ts on IMAGES_PER_THREAD images at a time,
- * for the convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms
+ * for the convolution `workerData`; with a thread per core (or more), each inflates and deflates
+ * on itself instead of on Node's thread pool (`zlibOnThisThread` in ../file.ts). Threads start on demand and leave after `idleTimeout` ms
  * unused (a local run keeps them for the whole run and destroys the pool at the end; a queue
  * worker, in ../../queue, keeps its pool between images).
  * @example
@@ -167,7 +168,8 @@ export async function createBatchPool(jobs: number, workerData: BatchWorkerData,
     maxThreads: jobs,
     concurrentTasksPerWorker: IMAGES_PER_THREAD,
     idleTimeout,
-    workerData,
+    // With fewer threads than cores, zlib on Node's thread pool puts the idle cores to work.
+    workerData: { ...workerData, zlibOnThread: jobs >= availableParallelism() },
   });
 }
 

@@ -13,7 +13,7 @@ import { withoutAlpha } from '../../core/pixels/alpha.js';
 import { convolveToUint8, convolveToUint16, type PipelineOptions } from '../../core/pixels/pipeline.js';
 import type { ConvolveOptions, GrayWeights, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
-import { convolveFile, type FileOptions } from '../file.js';
+import { convolveFile, zlibOnThisThread, type FileOptions } from '../file.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
 import { formatOfFile, formatOfPath, readImage, writeImage } from '../image.js';
@@ -35,6 +35,8 @@ export interface BatchWorkerData {
   depth?: 8 | 16;
   /** Gray conversion weights, as the caller gave them (checked). */
   weights?: GrayWeights;
+  /** The pool has a thread per core: inflate and deflate on this thread (`zlibOnThisThread`). */
+  zlibOnThread?: boolean;
 }
 
 /** One image: where to read it and where to write the result. */
@@ -49,6 +51,7 @@ export type BatchTaskResult =
   | { ok: false; error: string };
 
 const shared = workerData as BatchWorkerData;
+zlibOnThisThread(shared.zlibOnThread === true);
 const pipelineOptions: PipelineOptions = {
   ...shared.options,
   limitInputPixels: shared.options.limitInputPixels ?? shared.limitInputPixels,
