@@ -24,7 +24,7 @@ export { filterRows } from './core/png/encode.js';
 export { unfilterRowsWasm } from './core/wasm/png-rows.js';
 export { unfilterRows } from './core/png/rows.js';
 export { encodeSettings } from './core/png/encode.js';
-export { tuneStreaming } from './node/file.js';
+export { convolveFileWith, tuneStreaming } from './node/file.js';
 export * as nodePng from './node/png.js';
 export { poolWorkers } from './node/async.js';
 export { removeTempFiles } from './node/batch/index.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { BORDERS, convolveFile, convolveToUint8, encodePng, kernels, readPng } from '../dist/node/index.js';
-import { tuneStreaming } from '../dist/internal.js';
+import { convolveFileWith, tuneStreaming } from '../dist/internal.js';
 import { randomKernel, rng } from './helpers.mjs';
 
 const SUITE_DIR = new URL('./fixtures/pngsuite/', import.meta.url).pathname;
@@ -36,8 +36,12 @@ function rgbOf(image) {
   return { ...image, channels: 3, data };
 }
 
-async function assertSameAsWhole(input, kernel, options, label) {
-  const result = await convolveFile(input, OUT, kernel, options);
+/**
+ * convolveFile's output against the whole-image composition; `thread`: with zlib on the calling
+ * thread (convolveFileWith, as convolveFiles' workers run it with a job per core).
+ */
+async function assertSameAsWhole(input, kernel, options, label, thread = false) {
+  const result = await convolveFileWith(input, OUT, kernel, options, thread);
   const decoded = readPng(input, { limitInputPixels: options.limitInputPixels });
   const { dropAlpha, ...pipeline } = options;
   const want = convolveToUint8(dropAlpha === true && !options.grayscale ? rgbOf(decoded) : decoded, kernel, pipeline);
@@ -71,26 +75,21 @@ const same = suite('convolveFile equals the whole-image composition');
 const DEFAULTS = tuneStreaming({ wholeUpTo: 0 });
 const bands = (bandBytes) => tuneStreaming({ bandBytes });
 
-// zlib on Node's thread pool (the default), or on the calling thread (zlibOnThisThread, as
-// convolveFiles' workers do with a thread per core): every test below that streams runs both.
-const onThread = (zlibOnThread) => tuneStreaming({ zlibOnThread });
+// zlib on Node's thread pool (convolveFile), or on the calling thread (as convolveFiles' workers
+// run it with a job per core): the tests below that stream run both.
 const ZLIB = [[false, 'zlib on the thread pool'], [true, 'zlib on this thread']];
-// A failed test must not leave the next ones on the thread.
-same.after.each(() => onThread(false));
 
 same('every PngSuite file, gray and colour, bands of one row and of many, zlib on the pool and on the thread', async () => {
   for (const [bytes, thread] of [[1, false], [1 << 21, false], [1, true], [1 << 21, true]]) {
     bands(bytes);
-    onThread(thread);
     for (const name of VALID) {
       const input = join(SUITE_DIR, name);
-      const gray = await assertSameAsWhole(input, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' }, `${name} gray`);
+      const gray = await assertSameAsWhole(input, kernels.sobelX, { grayscale: true, padding: 'same', map: 'abs' }, `${name} gray`, thread);
       assert.ok(gray.streamed, `${name} streamed`);
-      await assertSameAsWhole(input, kernels.box(3), { padding: 'same', border: 'reflect' }, `${name} colour`);
-      await assertSameAsWhole(input, kernels.sharpen, { padding: 'same', dropAlpha: true }, `${name} RGB`);
+      await assertSameAsWhole(input, kernels.box(3), { padding: 'same', border: 'reflect' }, `${name} colour`, thread);
+      await assertSameAsWhole(input, kernels.sharpen, { padding: 'same', dropAlpha: true }, `${name} RGB`, thread);
     }
   }
-  onThread(false);
 });
 
 same('random images, kernels 1–7 high, every border, strides, dilations and band sizes', async () => {
@@ -115,7 +114,6 @@ same('random images, kernels 1–7 high, every border, strides, dilations and ba
     };
     if (options.padding === 'same') options.stride = 1;
     bands(r.pick([1, 7, 100, 1 << 21]));
-    onThread(i % 2 === 1);
     let skip = false;
     try {
       const { dropAlpha, ...pipeline } = options;
@@ -125,9 +123,8 @@ same('random images, kernels 1–7 high, every border, strides, dilations and ba
       await rejects(() => convolveFile(input, OUT, kernel, options), (e) => e.constructor === error.constructor, `case ${i}`);
       skip = true;
     }
-    if (!skip) await assertSameAsWhole(input, kernel, options, `case ${i} ${width}×${height}×${channels} ${JSON.stringify(options)} ${ZLIB[i % 2][1]}`);
+    if (!skip) await assertSameAsWhole(input, kernel, options, `case ${i} ${width}×${height}×${channels} ${JSON.stringify(options)} ${ZLIB[i % 2][1]}`, i % 2 === 1);
   }
-  onThread(false);
 });
 
 same.run();
@@ -167,7 +164,6 @@ fallback('normalize and other gray weights: same pixels, not streamed; an FFT-si
 fallback.run();
 
 const errors = suite('convolveFile errors');
-errors.after.each(() => onThread(false));
 
 errors('arguments by class, naming them; the library works after each', async () => {
   const input = join(SUITE_DIR, 'basn0g08.png');
@@ -227,10 +223,9 @@ errors('damaged files: the same verdict and pixels as readPng, with zlib on the 
       want = { error };
     }
     for (const [thread, how] of ZLIB) {
-      onThread(thread);
       let got;
       try {
-        await convolveFile(input, OUT, kernels.box(3), { grayscale: true, padding: 'same' });
+        await convolveFileWith(input, OUT, kernels.box(3), { grayscale: true, padding: 'same' }, thread);
         got = readPng(OUT);
       } catch (error) {
         got = { error };
@@ -249,7 +244,6 @@ errors('damaged files: the same verdict and pixels as readPng, with zlib on the 
       assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], `${label}: no temp file left`);
     }
   }
-  onThread(false);
   assert.ok(tally.same >= 2 && tally['both threw'] > 200, JSON.stringify(tally));
 });
 

@@ -83,23 +83,7 @@ const tuning = {
    * with fflate's inflate), so every image streams.
    */
   wholeUpTo: 0,
-  /** Inflate and deflate on this thread instead of Node's thread pool (`zlibOnThisThread`). */
-  zlibOnThread: false,
 };
-
-/**
- * Makes this thread's `convolveFile` calls inflate and deflate on the thread itself instead of on
- * Node's thread pool. For threads that each have a core to themselves (convolveFiles with `jobs`
- * at least the cores): the pool's overlap then buys nothing, and its hand-offs and fresh output
- * buffers cost. bench:batch, 200 photos, 2 cores, jobs 2: 3.60 s on the thread against 4.03 s on
- * the pool in the same session; jobs 1, where the pool gives the second core work: 6.02 against
- * 4.60 s (bench/RESULTS.md, session 11).
- * @example
- * zlibOnThisThread(true); // in a worker thread of a pool with one thread per core
- */
-export function zlibOnThisThread(on: boolean): void {
-  tuning.zlibOnThread = on;
-}
 
 /**
  * Changes the streaming tuning (tests only, through dist/internal.js); returns the old values.
@@ -124,6 +108,21 @@ class WholeImage extends Error {}
  * await convolveFile('photo.png', 'edges.png', kernels.edge, { grayscale: true, padding: 'same', map: 'abs' });
  */
 export async function convolveFile(input: string, output: string, kernel: Kernel, options?: FileOptions): Promise<FileResult> {
+  return convolveFileWith(input, output, kernel, options, false);
+}
+
+/**
+ * `convolveFile`, inflating and deflating on Node's thread pool, or with `zlibOnThread` on the
+ * calling thread. The pool overlaps zlib with the convolution and puts idle cores to work; when
+ * every core already has a thread converting images (convolveFiles with a job per core), its
+ * hand-offs and fresh output buffers only cost. bench:batch, 200 photos, 2 cores, jobs 2: 3.60 s
+ * on the threads against 4.03 s on the pool in the same session; jobs 1: 6.02 against 4.60 s
+ * (bench/RESULTS.md, session 11).
+ * @example
+ * await convolveFileWith('a.png', 'out/a.png', kernels.edge, { grayscale: true }, true);
+ */
+export async function convolveFileWith(input: string, output: string, kernel: Kernel, options: FileOptions | undefined,
+  zlibOnThread: boolean): Promise<FileResult> {
   checkPath(input, 'input');
   checkPath(output, 'output');
   const k = checkKernel(kernel);
@@ -150,7 +149,7 @@ export async function convolveFile(input: string, output: string, kernel: Kernel
     return whole();
   }
   try {
-    return await stream(input, output, k, convolveOptions as ConvolveOptions, channels, mapping === 'abs', settings, limit);
+    return await stream(input, output, k, convolveOptions as ConvolveOptions, channels, mapping === 'abs', settings, limit, zlibOnThread);
   } catch (error) {
     if (error instanceof WholeImage) return whole();
     throw error;
@@ -337,7 +336,7 @@ class NodeRowInflater implements RowInflater {
 
 async function stream(
   input: string, output: string, k: KernelMatrix, convolveOptions: ConvolveOptions, channels: 1 | 3 | 4, absolute: boolean,
-  settings: ReturnType<typeof encodeSettings>, limit: number,
+  settings: ReturnType<typeof encodeSettings>, limit: number, sync: boolean,
 ): Promise<FileResult> {
   let file: FileHandle;
   try {
@@ -356,10 +355,9 @@ async function stream(
   try {
     temp = openOutput(output);
     const fd = temp.fd;
-    // On the thread pool (NodeRowInflater, nodeIdatDeflater), or on this thread (zlibOnThisThread).
+    // zlib on the thread pool (NodeRowInflater, nodeIdatDeflater), or on this thread (`sync`).
     let inflater: NodeRowInflater | undefined;
     let syncInflater: RowInflater | undefined;
-    const sync = tuning.zlibOnThread;
     const reader = new PngRowReader(limit, {
       header: (info) => {
         if (info.width * info.height <= tuning.wholeUpTo) throw new WholeImage();

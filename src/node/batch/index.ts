@@ -89,6 +89,7 @@ export async function convolveFiles(
   if (signal?.aborted) return run.report(true);
 
   const pool = await createBatchPool(jobs, workerData);
+  const cores = availableParallelism();
   const inFlight = new Map<Promise<void>, string>(); // task → its output
   let interrupted = false;
   let halt = () => {};
@@ -113,7 +114,11 @@ export async function convolveFiles(
       const task = run.admit(found);
       if (!task) continue;
       const { entry, output } = task;
-      const promise: Promise<void> = pool.run({ input: entry.input, output }).then(
+      // Once a worker per core is busy, zlib runs on the workers: Node's thread pool would only
+      // add hand-offs (convolveFileWith). Until then (jobs 1, or the first image) the pool's threads
+      // put the idle cores to work.
+      const zlibOnThread = Math.min(jobs, inFlight.size + 1) >= cores;
+      const promise: Promise<void> = pool.run({ input: entry.input, output, zlibOnThread }).then(
         (answer) => run.finish(entry, answer),
         async (error: unknown) => {
           // The worker thread died under this task (tasks return their errors, never throw).
@@ -151,8 +156,7 @@ export const IMAGES_PER_THREAD = 2;
 
 /**
  * A pool of `jobs` worker threads that each run worker.ts on IMAGES_PER_THREAD images at a time,
- * for the convolution `workerData`; with a thread per core (or more), each inflates and deflates
- * on itself instead of on Node's thread pool (`zlibOnThisThread` in ../file.ts). Threads start on demand and leave after `idleTimeout` ms
+ * for the convolution `workerData`. Threads start on demand and leave after `idleTimeout` ms
  * unused (a local run keeps them for the whole run and destroys the pool at the end; a queue
  * worker, in ../../queue, keeps its pool between images).
  * @example
@@ -168,8 +172,7 @@ export async function createBatchPool(jobs: number, workerData: BatchWorkerData,
     maxThreads: jobs,
     concurrentTasksPerWorker: IMAGES_PER_THREAD,
     idleTimeout,
-    // With fewer threads than cores, zlib on Node's thread pool puts the idle cores to work.
-    workerData: { ...workerData, zlibOnThread: jobs >= availableParallelism() },
+    workerData,
   });
 }
 

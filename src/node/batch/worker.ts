@@ -13,7 +13,7 @@ import { withoutAlpha } from '../../core/pixels/alpha.js';
 import { convolveToUint8, convolveToUint16, type PipelineOptions } from '../../core/pixels/pipeline.js';
 import type { ConvolveOptions, GrayWeights, Image, Uint8Map } from '../../core/types.js';
 import type { KernelMatrix } from '../../core/validate.js';
-import { convolveFile, zlibOnThisThread, type FileOptions } from '../file.js';
+import { convolveFileWith, type FileOptions } from '../file.js';
 import { fileReason } from '../file-reason.js';
 import { makeDirectory } from '../files.js';
 import { formatOfFile, formatOfPath, readImage, writeImage } from '../image.js';
@@ -35,14 +35,14 @@ export interface BatchWorkerData {
   depth?: 8 | 16;
   /** Gray conversion weights, as the caller gave them (checked). */
   weights?: GrayWeights;
-  /** The pool has a thread per core: inflate and deflate on this thread (`zlibOnThisThread`). */
-  zlibOnThread?: boolean;
 }
 
 /** One image: where to read it and where to write the result. */
 export interface BatchTask {
   input: string;
   output: string;
+  /** Inflate and deflate on this thread, not on Node's thread pool (every core has a busy worker). */
+  zlibOnThread?: boolean;
 }
 
 /** A task's answer: the output's size, or why there is none. */
@@ -51,7 +51,6 @@ export type BatchTaskResult =
   | { ok: false; error: string };
 
 const shared = workerData as BatchWorkerData;
-zlibOnThisThread(shared.zlibOnThread === true);
 const pipelineOptions: PipelineOptions = {
   ...shared.options,
   limitInputPixels: shared.options.limitInputPixels ?? shared.limitInputPixels,
@@ -80,7 +79,7 @@ export default async function convertFile(task: BatchTask): Promise<BatchTaskRes
   const whole = shared.edges !== undefined || shared.depth === 16 || formatOfPath(output) === 'jpeg' || formatOfFile(input) !== 'png';
   if (whole) return convertWhole(input, output);
   try {
-    const result = await convolveFile(input, output, shared.kernel, fileOptions);
+    const result = await convolveFileWith(input, output, shared.kernel, fileOptions, task.zlibOnThread === true);
     return { ok: true, width: result.width, height: result.height, pixels: result.input.width * result.input.height };
   } catch (error) {
     // convolveFile names the file at fault: the output when writing failed, else the input.
