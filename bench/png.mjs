@@ -54,8 +54,10 @@ console.log(`load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}; photo
 // garbage a decode, and in a three-way race the collections it causes land on whoever allocates
 // next (measured: our median rose from ~13 to 19–21 ms with pngjs in the same race).
 /** Ours against sharp on `png`; the same output as decodePng's (RGBA) is sharp's ensureAlpha(): like for like. */
-const decodeJobs = (png) => ({
+const decodeJobs = (png, out = new Uint8Array(decodePng(png).data.length)) => ({
   'conv2d-wasm decodePng': () => decodePng(png),
+  // The caller's array reused (options.out): no new output to fault in, whatever the allocator does.
+  'conv2d-wasm decodePng, reused out': () => decodePng(png, { out }),
   'sharp raw()': () => sharp(png).raw().toBuffer(),
   'sharp ensureAlpha().raw()': () => sharp(png).ensureAlpha().raw().toBuffer(),
 });

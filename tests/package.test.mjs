@@ -110,7 +110,7 @@ installed('imports from ESM and computes a real convolution', () => {
 installed('its types resolve from TypeScript with node16 module resolution', () => {
   const app = join(dir, 'app');
   writeFileSync(join(app, 'use.ts'), `
-    import { allocImage, convolve2d, kernels, type Image, type LinearImage } from 'conv2d-wasm';
+    import { allocImage, convolve2d, decodePng, kernels, type Image, type LinearImage, type PngDecodeOptions } from 'conv2d-wasm';
     const image: Image = { width: 2, height: 1, channels: 1, data: new Uint8Array([1, 2]) };
     const out: Image<Float32Array> = convolve2d(image, kernels.identity, { padding: 'same', border: 'edge' });
     // @ts-expect-error: 'mirror' is not a border mode
@@ -125,6 +125,14 @@ installed('its types resolve from TypeScript with node16 module resolution', () 
     allocImage(2, 1, 1, 'float64');
     lin.free();
     export const m: number = bytes.length + deep.data.length;
+    // decodePng into an array of the caller's: its type follows depth.
+    const png = new Uint8Array(0);
+    const into: Uint8Array = decodePng(png, { out: new Uint8Array(4) }).data;
+    const into16: Uint16Array = decodePng(png, { depth: 16, out: new Uint16Array(4) }).data;
+    // @ts-expect-error: 16-bit samples need depth 16
+    decodePng(png, { out: new Uint16Array(4) });
+    const settings: PngDecodeOptions = { limitInputPixels: false, out: into };
+    export const o: number = into16.length + (settings.out?.length ?? 0);
   `);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['use.ts'] }));
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8', timeout: 60000 });

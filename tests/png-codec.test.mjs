@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePng as nodeDecodePng, encodePng as nodeEncodePng } from '../dist/node/index.js';
+import { allocImage, decodePng as nodeDecodePng, encodePng as nodeEncodePng, readPng } from '../dist/node/index.js';
 import { browserPng, crc32, nodePng, pngFflate } from '../dist/internal.js';
 import { referenceDecodePng } from './pngjs-reference.mjs';
 const { decodePng, encodePng } = browserPng;
@@ -407,6 +407,62 @@ args('a header that claims too many pixels is refused before inflating anything'
   new DataView(header.buffer, header.byteOffset).setUint32(0, 100000);
   new DataView(header.buffer, header.byteOffset).setUint32(4, 100000);
   assert.throws(() => decodePng(fileOf(chunks)), (e) => e instanceof RangeError && /limitInputPixels/.test(e.message));
+});
+
+args('Node: options.out decodes into the caller\'s array (every valid PngSuite file, 8 and 16 bits, reused across files); bad ones are refused by name', () => {
+  const byLength = new Map(); // one array per size, reused by every file of that size
+  const arrayFor = (Type, length) => {
+    const key = `${Type.name} ${length}`;
+    if (!byLength.has(key)) byLength.set(key, new Type(length).fill(7));
+    return byLength.get(key);
+  };
+  let reused = 0;
+  for (const name of ALL.filter((n) => !isCorrupt(n))) {
+    const bytes = load(name);
+    for (const depth of [8, 16]) {
+      const want = nodeDecodePng(bytes, { depth });
+      const Type = depth === 16 ? Uint16Array : Uint8Array;
+      const out = arrayFor(Type, want.data.length);
+      if (out[0] !== 7 || out.some((v) => v !== out[0])) reused++;
+      const got = nodeDecodePng(bytes, { depth, out });
+      assert.ok(got.data === out, `${name} depth ${depth}: the result's data is out`);
+      assert.equal({ ...got, data: null }, { ...want, data: null }, `${name} depth ${depth}`);
+      assert.ok(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.byteLength), Buffer.from(want.data.buffer, want.data.byteOffset, want.data.byteLength)) === 0, `${name} depth ${depth}: pixels`);
+    }
+  }
+  assert.ok(reused > 100, `arrays reused ${reused} times`);
+  const bytes = load('basn0g08.png'); // 32 × 32
+  const cases = [
+    [{ out: new Uint8Array(32 * 32 * 4 - 1) }, RangeError, /4096 samples.*options\.out/],
+    [{ out: new Uint8Array(32 * 32 * 4 + 4) }, RangeError, /options\.out/],
+    [{ out: new Uint16Array(32 * 32 * 4) }, TypeError, /Expected a Uint8Array for options\.out/],
+    [{ depth: 16, out: new Uint8Array(32 * 32 * 4) }, TypeError, /Expected a Uint16Array \(depth 16\) for options\.out/],
+    [{ out: Array.from({ length: 4096 }, () => 0) }, TypeError, /options\.out/],
+    [{ out: new Float32Array(4096) }, TypeError, /options\.out/],
+    [{ out: 'pixels' }, TypeError, /options\.out/],
+  ];
+  for (const [options, Class, pattern] of cases) {
+    assert.throws(() => nodeDecodePng(bytes, options), (e) => e instanceof Class && pattern.test(e.message), pattern.source);
+    assert.is(nodeDecodePng(bytes).width, 32, 'works after the throw');
+  }
+  // A view of linear memory could be detached by the row work's growth in mid-decode: refused.
+  const lin = allocImage(32, 32, 4, 'uint8');
+  try {
+    assert.throws(() => nodeDecodePng(bytes, { out: lin.data }), (e) => e instanceof RangeError && /allocImage.*options\.out/.test(e.message));
+  } finally {
+    lin.free();
+  }
+  // readPng takes the same option.
+  const path = join(SUITE_DIR, 'basn0g08.png');
+  const into = new Uint8Array(4096);
+  assert.ok(readPng(path, { out: into }).data === into);
+  assert.equal(into, nodeDecodePng(bytes).data);
+  assert.throws(() => readPng(path, { out: new Uint8Array(5) }), (e) => e instanceof RangeError && e.message.startsWith(`${path}: `) && /options\.out/.test(e.message));
+  assert.throws(() => readPng(path, { out: new Uint16Array(4096) }), (e) => e instanceof TypeError && /options\.out/.test(e.message));
+  // A corrupt file still says so, with an array given.
+  const chunks = chunksOf(bytes);
+  chunks.find((c) => c.type === 'IDAT').data[3] ^= 0x55;
+  assert.throws(() => nodeDecodePng(fileOf(chunks), { out: new Uint8Array(4096) }), (e) => e.constructor === Error && /Invalid PNG/.test(e.message));
 });
 
 args.run();

@@ -9,7 +9,7 @@ export * from '../core/index.js';
 export { decodePng, encodePng, readPng, writePng } from './png.js';
 export { decodeJpeg, encodeJpeg, type JpegDecodeOptions, type JpegEncodeOptions } from './jpeg.js';
 export { decodeImage, encodeImage, readImage, writeImage, IMAGE_FORMATS, type ImageDecodeOptions, type ImageEncodeOptions, type ImageFormat } from './image.js';
-export type { DecodeOptions, EncodeOptions } from './png.js';
+export type { DecodeOptions, EncodeOptions, PngDecodeOptions } from './png.js';
 export { convolve2dAsync } from './async.js';
 export { convolveFile, type FileOptions, type FileResult } from './file.js';
 export { convolveFiles, type BatchEdges, type BatchItem, type BatchOptions, type BatchProgress, type BatchReport, type BatchResult, type BatchStatus, type BatchTotals } from './batch/index.js';

@@ -14,14 +14,15 @@ import { constants as zlibConstants, createDeflate, deflateSync } from 'node:zli
 import { fflateRowInflater, type IdatDeflaterFactory, type RowInflater, type RowInflaterFactory } from '../core/png/stream.js';
 import { crc32 } from '../core/png/check.js';
 import { checkPixels } from '../core/limits.js';
-import { typeError } from '../core/errors.js';
+import { rangeError, typeError } from '../core/errors.js';
 import { pixelLimit } from '../core/limits.js';
-import { decodePng as decode, type DecodeOptions } from '../core/png/decode.js';
+import { decodePng as decode, type DecodeOptions, type PngRowsPlatform } from '../core/png/decode.js';
 import { encodePng as encode, type EncodeOptions } from '../core/png/encode.js';
 import { fflateZlib } from '../core/png/fflate.js';
 import { INFLATE_PIECE, type PngZlib } from '../core/png/zlib.js';
 import { filterRowsWasm, rgbaRowsWasm, unfilterRowsWasm } from '../core/wasm/png-rows.js';
 import type { Image } from '../core/types.js';
+import { addressIn } from '../core/wasm/instance.js';
 import { hasPngSignature } from '../core/vocabulary.js';
 import { checkDepth } from '../core/pixels/depth.js';
 import { optionsObject } from '../core/validate.js';
@@ -301,22 +302,62 @@ export const nodeSyncIdatDeflater: IdatDeflaterFactory = (level, onData, onEnd) 
   };
 };
 
+/** `decodePng`'s and `readPng`'s options in Node: the decoders' own, and an array to decode into. */
+export interface PngDecodeOptions extends DecodeOptions {
+  /**
+   * The array to decode into (width × height × 4 samples: a Uint8Array, or a Uint16Array with
+   * `depth: 16`); the result's `data` is this array. Reusing one array for images of one size
+   * saves a new array's first touch, page by page, on every call. Not a view of the module's
+   * memory (`allocImage`). After an error it may hold part of an image.
+   */
+  out?: Uint8Array | Uint16Array;
+}
+
+const DECODE_KEYS = ['limitInputPixels', 'depth', 'out'];
+
+/**
+ * Checks Node's decoding options; returns the core's and the platform's row work, with the
+ * caller's `out` as the output once the header gives its length.
+ */
+function decodeSetup(options: unknown): { core: DecodeOptions; platform: PngRowsPlatform } {
+  const o = optionsObject(options, 'options', DECODE_KEYS) as PngDecodeOptions;
+  const platform: PngRowsPlatform = { unfilter: unfilterRowsWasm, rgbaRows: rgbaRowsWasm };
+  const { out } = o;
+  if (out !== undefined) {
+    const wide = o.depth === 16;
+    const Type = wide ? Uint16Array : Uint8Array;
+    if (!(out instanceof Type)) throw typeError('options.out', `a ${Type.name}${wide ? ' (depth 16)' : ''}`, out);
+    // The row work may grow linear memory, which would detach a view of it in mid-decode.
+    if (addressIn(out) >= 0) throw rangeError('options.out', 'an array of its own, not a view of WebAssembly memory (allocImage)', out);
+    platform.output = (length) => {
+      if (out.length !== length) throw rangeError('options.out', `${length} samples (width × height × 4)`, out);
+      return out;
+    };
+  }
+  return { core: { limitInputPixels: o.limitInputPixels, depth: o.depth }, platform };
+}
+
 /**
  * Decodes PNG bytes to 8-bit RGBA: 16-bit samples are rescaled to 8 bits, palettes expanded, tRNS
  * turned into alpha, exactly as pngjs does. Bytes after IEND are ignored. `{ depth: 16 }` gives
  * 16-bit RGBA (Uint16Array): 16-bit files as stored, 8-bit ones times 257 (255 → 65535).
+ * `{ out }` decodes into an array of yours (see `PngDecodeOptions`).
  * Throws `Error('Invalid PNG: …')` for a malformed file, and a RangeError naming
- * `options.limitInputPixels` for one with too many pixels.
+ * `options.limitInputPixels` for one with too many pixels, or `options.out` for an array of
+ * another size.
  * @example
  * const image = decodePng(await fetch(url).then((r) => r.arrayBuffer()));
  * // { width, height, channels: 4, data: Uint8Array [r, g, b, a, …] }
+ * const frame = decodePng(bytes, { out: image.data }); // the next image of that size, into the same array
  */
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array>;
-export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options: PngDecodeOptions & { depth: 16; out?: Uint16Array }): Image<Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: PngDecodeOptions & { depth?: 8; out?: Uint8Array }): Image<Uint8Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: DecodeOptions): Image<Uint8Array | Uint16Array>;
+export function decodePng(bytes: Uint8Array | ArrayBuffer, options?: PngDecodeOptions): Image<Uint8Array | Uint16Array> {
   // Node instantiates the module synchronously: rows are unfiltered and expanded in WebAssembly (as
   // they are filtered for encoding).
-  return decode(bytes, options, nodeZlib, { unfilter: unfilterRowsWasm, rgbaRows: rgbaRowsWasm });
+  const { core, platform } = decodeSetup(options);
+  return decode(bytes, core, nodeZlib, platform);
 }
 
 /**
@@ -340,20 +381,22 @@ export function checkPath(path: unknown, name = 'path'): asserts path is string 
 }
 
 /**
- * Reads and decodes a PNG file (synchronously; awaiting the result also works). Errors from a
- * corrupt file name it: `photo.png: Invalid PNG: bad CRC in IDAT chunk`.
+ * Reads and decodes a PNG file (synchronously; awaiting the result also works), with
+ * `decodePng`'s options (`out` too). Errors from a corrupt file name it: `photo.png: Invalid PNG:
+ * bad CRC in IDAT chunk`.
  * @example
  * const { width, height, data } = readPng('photo.png');
  */
-export function readPng(path: string, options: DecodeOptions & { depth: 16 }): Image<Uint16Array>;
-export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array>;
-export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array | Uint16Array> {
+export function readPng(path: string, options: PngDecodeOptions & { depth: 16; out?: Uint16Array }): Image<Uint16Array>;
+export function readPng(path: string, options?: PngDecodeOptions & { depth?: 8; out?: Uint8Array }): Image<Uint8Array>;
+export function readPng(path: string, options?: DecodeOptions): Image<Uint8Array | Uint16Array>;
+export function readPng(path: string, options?: PngDecodeOptions): Image<Uint8Array | Uint16Array> {
   checkPath(path);
   // A bad option is the caller's mistake, not the file's: thrown before reading, without the path.
-  const o = optionsObject(options, 'options', ['limitInputPixels', 'depth']);
-  const limit = pixelLimit(o.limitInputPixels);
-  checkDepth(o.depth);
-  return namingFile(path, () => decodePng(readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit)), options));
+  const { core, platform } = decodeSetup(options);
+  const limit = pixelLimit(core.limitInputPixels);
+  checkDepth(core.depth);
+  return namingFile(path, () => decode(readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit)), core, nodeZlib, platform));
 }
 
 /** Signature (8) + IHDR's length and type (8) + its fields (13): what `pngSizeBound` reads. */

@@ -100,6 +100,8 @@ export function readExtras(bytes: Uint8Array, info: PngInfo): Extras {
 export interface PngRowsPlatform {
   unfilter?: RowsUnfilter;
   rgbaRows?: RgbaRows;
+  /** The output array for `length` samples, when the caller lends one (Node's `options.out`); checked there. */
+  output?: (length: number) => Uint8Array | Uint16Array;
 }
 
 /** Turns `w` unfiltered pixels at `src[s…]` into RGBA at `dst[d…]` (8-bit, or 16-bit for `makeExpander16`'s). */
@@ -392,7 +394,7 @@ export function decodePng(bytes: Uint8Array | ArrayBuffer, options: DecodeOption
     throw new RangeError(`PNG of ${width} × ${height} pixels is too large to decode into one buffer`);
   }
   const extras = readExtras(input, info);
-  const data = depth === 16 ? new Uint16Array(width * height * 4) : new Uint8Array(width * height * 4);
+  const data = platform.output?.(width * height * 4) ?? (depth === 16 ? new Uint16Array(width * height * 4) : new Uint8Array(width * height * 4));
   const expand = depth === 16 ? makeExpander16(info, extras) : makeExpander(info, extras);
   const channels = depth === 16 || !platform.rgbaRows ? 0 : rgbaChannels(info, extras);
   const fast = channels ? { rows: platform.rgbaRows!, channels } : undefined;
