@@ -92,7 +92,13 @@ export function startWorkerProcess(args, options = {}) {
       for (const l of listeners) l(line);
     }
   });
-  child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+  let onReady;
+  /** Resolves once the worker says it is taking jobs (connected to Redis, its queue open). */
+  const ready = new Promise((resolve) => { onReady = resolve; });
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    err += d;
+    if (/taking jobs from/.test(err)) onReady();
+  });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr: err })));
   /** Resolves with the first stdout line matching `re` (already printed or to come). */
   const line = (re) => new Promise((resolve) => {
@@ -101,7 +107,7 @@ export function startWorkerProcess(args, options = {}) {
     const l = (x) => { if (re.test(x)) { listeners.delete(l); resolve(x); } };
     listeners.add(l);
   });
-  return { child, lines, exited, line, stderr: () => err };
+  return { child, lines, exited, line, ready: () => ready, stderr: () => err };
 }
 
 /** A fresh folder with `count` small RGB PNGs (seeded noise, never flat) under in/ and in/sub/. */

@@ -14,7 +14,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { typeError } from '../core/errors.js';
 import { integer, optionsObject } from '../core/validate.js';
-import { createBatchPool, IMAGES_PER_THREAD, removeTempFiles } from '../node/batch/index.js';
+import { createBatchPool, IMAGES_PER_THREAD, removeTempFiles, zlibOnWorkers } from '../node/batch/index.js';
 import type { BatchTask, BatchTaskResult, BatchWorkerData } from '../node/batch/worker.js';
 import { bullConnection, connectRedis, queueKeys, queueName, redisUrl } from './connection.js';
 import { clearMark, markPath, readMark, writeMark } from './output-mark.js';
@@ -126,7 +126,7 @@ export async function startWorker(options: WorkerOptions): Promise<QueueWorker> 
     const entry = poolFor(workerData);
     entry.busy++;
     try {
-      answer = await (await entry.pool).run({ input, output });
+      answer = await (await entry.pool).run({ input, output, zlibOnThread: zlibOnWorkers(jobs, entry.busy) });
     } catch (error) {
       // The thread died under the image (out of memory, most likely): worth another try.
       answer = { ok: false, error: `the worker thread stopped (${(error as Error)?.message ?? String(error)})` };

@@ -89,7 +89,6 @@ export async function convolveFiles(
   if (signal?.aborted) return run.report(true);
 
   const pool = await createBatchPool(jobs, workerData);
-  const cores = availableParallelism();
   const inFlight = new Map<Promise<void>, string>(); // task → its output
   let interrupted = false;
   let halt = () => {};
@@ -114,11 +113,7 @@ export async function convolveFiles(
       const task = run.admit(found);
       if (!task) continue;
       const { entry, output } = task;
-      // Once a worker per core is busy, zlib runs on the workers: Node's thread pool would only
-      // add hand-offs (convolveFileWith). Until then (jobs 1, or the first image) the pool's threads
-      // put the idle cores to work.
-      const zlibOnThread = Math.min(jobs, inFlight.size + 1) >= cores;
-      const promise: Promise<void> = pool.run({ input: entry.input, output, zlibOnThread }).then(
+      const promise: Promise<void> = pool.run({ input: entry.input, output, zlibOnThread: zlibOnWorkers(jobs, inFlight.size + 1) }).then(
         (answer) => run.finish(entry, answer),
         async (error: unknown) => {
           // The worker thread died under this task (tasks return their errors, never throw).
@@ -144,6 +139,18 @@ export async function convolveFiles(
   }
   if (run.callbackError !== undefined) throw run.callbackError;
   return run.report(interrupted);
+}
+
+/**
+ * Whether an image's zlib should run on its worker thread rather than on Node's thread pool, with
+ * `busy` images (this one included) on a pool of `jobs` threads: yes once a worker per core is
+ * busy, since every core then converts images and the thread pool only adds hand-offs
+ * (convolveFileWith); until then (jobs 1, or the first image) the thread pool puts idle cores to work.
+ * @example
+ * zlibOnWorkers(2, 1) // false on 2 cores: one image, the other core inflates and deflates for it
+ */
+export function zlibOnWorkers(jobs: number, busy: number): boolean {
+  return Math.min(jobs, busy) >= availableParallelism();
 }
 
 /**
