@@ -440,6 +440,8 @@ args('Node: options.out decodes into the caller\'s array (every valid PngSuite f
     [{ out: Array.from({ length: 4096 }, () => 0) }, TypeError, /options\.out/],
     [{ out: new Float32Array(4096) }, TypeError, /options\.out/],
     [{ out: 'pixels' }, TypeError, /options\.out/],
+    // A bad depth is named as such, not as the wrong type of out.
+    [{ depth: 12, out: new Uint16Array(4096) }, RangeError, /options\.depth/],
   ];
   for (const [options, Class, pattern] of cases) {
     assert.throws(() => nodeDecodePng(bytes, options), (e) => e instanceof Class && pattern.test(e.message), pattern.source);

@@ -177,12 +177,11 @@ export const nodeSyncRowInflater: RowInflaterFactory = (expected, onData, onEnd)
   const inflater = nativeInflater(expected, onData);
   if (!inflater) return fflateRowInflater(expected, onData, onEnd);
   return {
-    push: (data) => inflater.push(data),
+    ...inflater,
     end: () => {
       inflater.end();
       onEnd();
     },
-    abort: () => inflater.abort?.(),
   };
 };
 
@@ -321,10 +320,12 @@ const DECODE_KEYS = ['limitInputPixels', 'depth', 'out'];
  */
 function decodeSetup(options: unknown): { core: DecodeOptions; platform: PngRowsPlatform } {
   const o = optionsObject(options, 'options', DECODE_KEYS) as PngDecodeOptions;
+  // Before `out`, whose type depends on it: a bad depth is named as such.
+  const depth = checkDepth(o.depth);
   const platform: PngRowsPlatform = { unfilter: unfilterRowsWasm, rgbaRows: rgbaRowsWasm };
   const { out } = o;
   if (out !== undefined) {
-    const wide = o.depth === 16;
+    const wide = depth === 16;
     const Type = wide ? Uint16Array : Uint8Array;
     if (!(out instanceof Type)) throw typeError('options.out', `a ${Type.name}${wide ? ' (depth 16)' : ''}`, out);
     // The row work may grow linear memory, which would detach a view of it in mid-decode.
@@ -395,7 +396,6 @@ export function readPng(path: string, options?: PngDecodeOptions): Image<Uint8Ar
   // A bad option is the caller's mistake, not the file's: thrown before reading, without the path.
   const { core, platform } = decodeSetup(options);
   const limit = pixelLimit(core.limitInputPixels);
-  checkDepth(core.depth);
   return namingFile(path, () => decode(readFileBounded(path, PNG_HEAD, (head) => pngSizeBound(head, limit)), core, nodeZlib, platform));
 }
 

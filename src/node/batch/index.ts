@@ -154,10 +154,12 @@ export function zlibOnWorkers(jobs: number, busy: number): boolean {
 }
 
 /**
- * Images each worker thread works on at once. A streamed image spends about half its time waiting
- * for zlib on Node's thread pool (inflating its input, deflating its output); a second image in
- * the same thread convolves meanwhile. Measured on 80 photos (2 cores): jobs 1 went from 29 to
- * 37–38 images/s, jobs 2 from 34–35 to 38–39 (both cores then busy); 3 gained 1–5% more.
+ * Images each worker thread works on at once. With zlib on Node's thread pool a streamed image
+ * spends about half its time waiting for it (inflating its input, deflating its output); a second
+ * image in the same thread convolves meanwhile. Measured on 80 photos (2 cores, zlib on the pool,
+ * before `zlibOnWorkers`): jobs 1 went from 29 to 37–38 images/s, jobs 2 from 34–35 to 38–39; 3
+ * gained 1–5% more. With zlib on the workers the second image only fills the waits for file
+ * reads; 1 against 2 has not been measured there.
  */
 export const IMAGES_PER_THREAD = 2;
 
